@@ -16,6 +16,9 @@
  * Errors: throw CofferError with these codes:
  *   'storage.bucket_exists', 'storage.no_such_bucket', 'storage.bucket_not_empty',
  *   'storage.no_such_upload', 'storage.precondition_failed', 'storage.no_such_version'.
+ * Programming errors and adapter conditions: 'storage.invalid_argument' (e.g. a 'null' version
+ * without replaceNull, a bad limit), 'storage.version_exists' / 'storage.upload_exists' (id
+ * collision), 'storage.closed', and at open time 'storage.bad_key', 'storage.schema_too_new'.
  */
 
 export type VersioningState = 'Unversioned' | 'Enabled' | 'Suspended';
@@ -166,8 +169,11 @@ export interface MetadataStore {
   getVersion(bucket: string, key: string, versionId?: string): Promise<ObjectVersionRecord | null>;
   /** Removes one version permanently and returns it (null if absent). */
   deleteVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersionRecord | null>;
-  /** Replaces the tags of a version (or the latest). */
-  setTags(bucket: string, key: string, versionId: string, tags: Record<string, string>): Promise<void>;
+  /**
+   * Replaces the tags of a version, or of the latest version when versionId is undefined.
+   * Fails with storage.no_such_version if there is no such version.
+   */
+  setTags(bucket: string, key: string, versionId: string | undefined, tags: Record<string, string>): Promise<void>;
   /** Keys whose latest version is not a delete marker, ascending, with that latest version. */
   listLatest(bucket: string, options: ListLatestOptions): Promise<ObjectVersionRecord[]>;
   /** All versions and delete markers: keys ascending, versions newest first. */
@@ -191,7 +197,10 @@ export interface MetadataStore {
     record: ObjectVersionRecord,
     options: { replaceNull: boolean; expect?: WriteExpectation; usedParts: number[] },
   ): Promise<PutVersionResult & { unusedParts: PartRecord[] }>;
-  /** Removes the upload and its parts; returns the parts so their blobs can be deleted. */
+  /**
+   * Removes the upload and its parts; returns the parts so their blobs can be deleted.
+   * Fails with storage.no_such_upload if the upload does not exist.
+   */
   abortUpload(uploadId: string): Promise<PartRecord[]>;
 
   // Maintenance

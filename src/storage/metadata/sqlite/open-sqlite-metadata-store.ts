@@ -1,0 +1,68 @@
+/**
+ * Opens the SQLite metadata store with page-level encryption (SQLite3 Multiple Ciphers).
+ *
+ *   cipher   = ChaCha20-Poly1305 (sqleet scheme): every page encrypted and authenticated
+ *   key      = the caller's 32-byte key, given raw as PRAGMA key = "x'<64 hex>'", so no
+ *              passphrase KDF is involved (the caller derives the key from the master key)
+ *   check    = read sqlite_master; a wrong key fails Poly1305 -> SQLITE_NOTADB -> storage.bad_key
+ *   journal  = WAL, synchronous=FULL: a commit is fsync'd to the WAL before it is acknowledged
+ *   temp     = temp_store=MEMORY: sorts and temp tables never spill plaintext to temp files
+ *
+ * The database file is created 0600 before SQLite opens it; SQLite gives its -wal and -shm
+ * files the same permissions as the main file.
+ */
+import { closeSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { CofferError, systemClock, type Clock } from '../../../shared/index.js';
+import type { MetadataStore } from '../port.js';
+import { migrate } from './migrations.js';
+import { SqliteMetadataStore } from './sqlite-metadata-store.js';
+
+export interface SqliteMetadataStoreOptions {
+  /** Path of the database file; its directory is created (0700) if missing. */
+  path: string;
+  /** 32-byte page-encryption key. Keep it out of config files and logs. */
+  encryptionKey: Buffer;
+  /** How long a write waits for another connection's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Used for migration timestamps. */
+  clock?: Clock;
+}
+
+const KEY_BYTES = 32;
+
+export async function openSqliteMetadataStore(options: SqliteMetadataStoreOptions): Promise<MetadataStore> {
+  if (!Buffer.isBuffer(options.encryptionKey) || options.encryptionKey.length !== KEY_BYTES) {
+    throw new CofferError('storage.bad_key', { message: `metadata encryption key must be ${KEY_BYTES} bytes` });
+  }
+  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+  // Create the file with owner-only permissions (no-op if it exists); SQLite copies them to -wal/-shm.
+  closeSync(openSync(options.path, fsConstants.O_CREAT | fsConstants.O_RDWR, 0o600));
+
+  const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    // Must precede any statement that reads the file.
+    db.pragma(`cipher = 'chacha20'`);
+    db.pragma(`key = "x'${options.encryptionKey.toString('hex')}'"`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
+        throw new CofferError('storage.bad_key', {
+          message: 'metadata database cannot be decrypted with this key (wrong key or not a Coffer database)',
+        });
+      }
+      throw e;
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
+    migrate(db, (options.clock ?? systemClock).now());
+    return new SqliteMetadataStore(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
