@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
-import { isCofferError } from '../../shared/index.js';
+import { type CofferError, isCofferError } from '../../shared/index.js';
 import { MasterKey } from '../master-key.js';
 import { DataKey, dataKeyBytes } from './data-key.js';
 import { createEnvelope } from './envelope.js';
@@ -44,7 +44,7 @@ describe('envelope', () => {
   it('rejects a context that differs in any key or value, or has an extra or missing entry', () => {
     const { env } = setup();
     const sealed = env.seal(env.generateDataKey(), ctx);
-    const variants = [
+    const variants: Record<string, string>[] = [
       { ...ctx, version: 'v2' },
       { ...ctx, bucket: 'Photos' },
       { bucket: 'photos', key: '2024/cat.jpg' },
@@ -97,7 +97,7 @@ describe('envelope', () => {
     const a = setup();
     const b = setup();
     const sealed = a.env.seal(a.env.generateDataKey(), ctx);
-    assert.throws(() => b.env.open(sealed, ctx), (e) => unsealFailed(e) && (e as { details: { reason: string } }).details.reason === 'key_id_mismatch');
+    assert.throws(() => b.env.open(sealed, ctx), (e) => unsealFailed(e) && (e as CofferError).details['reason'] === 'key_id_mismatch');
     // Even with the key id forged to match, the tag does not verify under the other master key.
     const raw = Buffer.from(sealed, 'base64');
     Buffer.from(b.masterKey.id, 'hex').copy(raw, 2);
