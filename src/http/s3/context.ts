@@ -1,0 +1,59 @@
+/** What an S3 handler receives and returns. Only authenticated requests reach handlers. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { AuthenticatedRequest } from '../../auth/index.js';
+import type { ObjectService } from '../../objects/index.js';
+import { CofferError } from '../../shared/index.js';
+import type { Target } from './router.js';
+
+export interface S3Response {
+  status: number;
+  headers?: Record<string, string | number | undefined>;
+  /** XML string, bytes, or an object body stream. */
+  body?: string | Buffer | Readable;
+}
+
+export interface S3Context {
+  requestId: string;
+  op: string;
+  target: Target;
+  /** Bucket name, guaranteed for bucket and object operations. */
+  bucket: string;
+  /** Object key, guaranteed for object operations. */
+  key: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  auth: AuthenticatedRequest;
+  /** Principal id recorded as owner. */
+  owner: string;
+  secureTransport: boolean;
+  objects: ObjectService;
+  region: string;
+  maxXmlBodyBytes: number;
+  /** The decoded, signature-verified request body (aws-chunked framing removed). Read once. */
+  body(): Readable;
+  /** Trailing headers of an aws-chunked body (lower-case names); available after the body ended. */
+  trailers(): Record<string, string>;
+  /** Decoded payload length when the client declared it (Content-Length or x-amz-decoded-content-length). */
+  declaredLength: number | null;
+}
+
+export function header(c: S3Context, name: string): string | undefined {
+  const v = c.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** Reads a bounded control body (XML, JSON); larger bodies are refused, not truncated. */
+export async function readControlBody(c: S3Context): Promise<Buffer> {
+  if (c.declaredLength !== null && c.declaredLength > c.maxXmlBodyBytes) throw new CofferError('http.body_too_large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of c.body()) {
+    size += (chunk as Buffer).length;
+    if (size > c.maxXmlBodyBytes) throw new CofferError('http.body_too_large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export type S3Handler = (c: S3Context) => Promise<S3Response>;

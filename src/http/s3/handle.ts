@@ -1,0 +1,185 @@
+/**
+ * The S3 request pipeline:
+ *   route (bucket, key, operation) -> verify SigV4 -> authorise (operation table)
+ *   -> handler (with the verified, decoded body) -> response or S3 error XML.
+ * Every response carries x-amz-request-id. Logs carry no header values, keys or secrets.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import { CofferError, isCofferError, type Clock } from '../../shared/index.js';
+import { createPayloadVerifier, verifyRequest, type AuthenticatedRequest, type VerifyOptions } from '../../auth/index.js';
+import type { ObjectService } from '../../objects/index.js';
+import { validateBucketName } from '../../objects/index.js';
+import type { S3Context, S3Response } from './context.js';
+import { errorXml, toS3Error } from './errors.js';
+import { S3_OPERATIONS, type S3Operation, type S3OperationName } from './operations.js';
+import { resolveOperation, resolveTarget, type Target } from './router.js';
+
+export interface S3HandlerDeps {
+  objects: ObjectService;
+  findSecret: VerifyOptions['findSecret'];
+  /** Decides whether an authenticated principal may run an operation (IAM plugs in here). */
+  authorize: (auth: AuthenticatedRequest, op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean) => Promise<void>;
+  clock: Clock;
+  region: string;
+  baseDomain: string | null;
+  maxXmlBodyBytes: number;
+  logger: Logger;
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+export function createS3Handler(deps: S3HandlerDeps) {
+  return async function handleS3(req: IncomingMessage, res: ServerResponse, secureTransport: boolean): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = newRequestId();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('x-amz-id-2', randomBytes(24).toString('base64'));
+    res.setHeader('server', 'Coffer');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q >= 0 ? url.slice(0, q) : url;
+    const rawQuery = q >= 0 ? url.slice(q + 1) : '';
+    let opName: S3OperationName | 'Unknown' = 'Unknown';
+    let resource = rawPath;
+    try {
+      const target = resolveTarget(rawPath, req.headers.host, deps.baseDomain);
+      resource = target.bucket === null ? '/' : `/${target.bucket}${target.key !== null ? '/' + target.key : ''}`;
+      const query = new URLSearchParams(rawQuery);
+      opName = resolveOperation(req.method ?? 'GET', query, req.headers, target);
+      const operation = S3_OPERATIONS[opName];
+      const auth = await verifyRequest(
+        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers },
+        { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
+      );
+      await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport);
+      if (operation.resource !== 'service' && target.bucket !== null && opName !== 'CreateBucket') {
+        // A name that can never be a bucket simply does not exist.
+        try {
+          validateBucketName(target.bucket);
+        } catch (cause) {
+          throw new CofferError('objects.no_such_bucket', { cause });
+        }
+      }
+      const ctx = makeContext(deps, req, auth, { requestId, opName, target, query, secureTransport });
+      const response = await operation.handler(ctx);
+      await send(req, res, response);
+      log(deps.logger, { requestId, op: opName, status: res.statusCode, started });
+    } catch (err) {
+      const e = toS3Error(err);
+      if (e.internal) deps.logger.error({ requestId, op: opName, err: describe(err) }, 'request failed');
+      sendError(req, res, err, resource, requestId);
+      log(deps.logger, { requestId, op: opName, status: e.status, started, code: e.code });
+    }
+  };
+}
+
+function describe(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) return { name: err.name, code: (err as { code?: unknown }).code, message: err.message, stack: err.stack };
+  return { value: String(err) };
+}
+
+function log(logger: Logger, f: { requestId: string; op: string; status: number; started: bigint; code?: string }): void {
+  const ms = Number(process.hrtime.bigint() - f.started) / 1e6;
+  logger.info({ requestId: f.requestId, op: f.op, status: f.status, ms: Math.round(ms * 10) / 10, ...(f.code ? { code: f.code } : {}) }, 'request');
+}
+
+function makeContext(
+  deps: S3HandlerDeps,
+  req: IncomingMessage,
+  auth: AuthenticatedRequest,
+  r: { requestId: string; opName: S3OperationName; target: Target; query: URLSearchParams; secureTransport: boolean },
+): S3Context {
+  const payload = auth.payload;
+  let declaredLength: number | null = null;
+  if (payload.kind === 'streaming-signed' || payload.kind === 'streaming-unsigned-trailer') {
+    declaredLength = payload.decodedLength;
+  } else if (req.headers['content-length'] !== undefined) {
+    declaredLength = Number(req.headers['content-length']);
+  }
+  let verifier: (PassThrough & { trailers(): Record<string, string> }) | null = null;
+  const body = (): Readable => {
+    if (verifier) throw new CofferError('http.internal', { message: 'request body read twice' });
+    const v = createPayloadVerifier(payload);
+    verifier = v as unknown as PassThrough & { trailers(): Record<string, string> };
+    pipeline(req, v).catch((err: unknown) => v.destroy(err as Error));
+    return v;
+  };
+  return {
+    requestId: r.requestId,
+    op: r.opName,
+    target: r.target,
+    bucket: r.target.bucket ?? '',
+    key: r.target.key ?? '',
+    query: r.query,
+    headers: req.headers,
+    auth,
+    owner: auth.accessKeyId === '' ? 'anonymous' : String((auth.principal as { id?: string } | null)?.id ?? auth.accessKeyId),
+    secureTransport: r.secureTransport,
+    objects: deps.objects,
+    region: deps.region,
+    maxXmlBodyBytes: deps.maxXmlBodyBytes,
+    body,
+    trailers: () => (verifier ? verifier.trailers() : {}),
+    declaredLength,
+  };
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, r: S3Response): Promise<void> {
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers ?? {})) if (v !== undefined) res.setHeader(k, v);
+  if (!req.complete) res.setHeader('connection', 'close');
+  const body = r.body;
+  if (body === undefined || req.method === 'HEAD') {
+    if (body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body)) body.destroy();
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', 0);
+    res.end();
+    return;
+  }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
+    return;
+  }
+  try {
+    await pipeline(body, res);
+  } catch (err) {
+    // Headers are gone: the only honest signal left is to cut the connection short.
+    res.destroy(err as Error);
+    throw err;
+  }
+}
+
+function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, resource: string, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const e = toS3Error(err);
+  res.statusCode = e.status;
+  if (isCofferError(err)) {
+    const d = err.details as { deleteMarker?: boolean; versionId?: string; etag?: string; lastModified?: number };
+    if (d.deleteMarker) res.setHeader('x-amz-delete-marker', 'true');
+    if (d.versionId && d.versionId !== 'null') res.setHeader('x-amz-version-id', d.versionId);
+    if (e.status === 304) {
+      if (d.etag) res.setHeader('etag', d.etag);
+      if (d.lastModified) res.setHeader('last-modified', new Date(d.lastModified).toUTCString());
+    }
+  }
+  for (const h of ['content-type', 'content-length', 'etag', 'last-modified', 'content-range']) if (e.status !== 304 || h.startsWith('content')) res.removeHeader(h);
+  if (!req.complete) res.setHeader('connection', 'close');
+  if (e.status === 304 || req.method === 'HEAD') {
+    res.setHeader('content-length', 0);
+    res.end();
+    return;
+  }
+  const xml = errorXml(e, resource, requestId);
+  res.setHeader('content-type', 'application/xml');
+  res.setHeader('content-length', Buffer.byteLength(xml));
+  res.end(xml);
+}

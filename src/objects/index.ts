@@ -1,0 +1,73 @@
+/**
+ * The object service: buckets, objects, versions, multipart uploads and tags, on the metadata
+ * and blob ports, with every byte encrypted through the envelope. Created once in app/.
+ */
+import type { Clock } from '../shared/index.js';
+import type { Envelope } from '../crypto/index.js';
+import type { BlobStore } from '../storage/blobs/port.js';
+import type { MetadataStore } from '../storage/metadata/port.js';
+import * as buckets from './buckets.js';
+import * as objects from './objects.js';
+import * as list from './list.js';
+import * as multipart from './multipart.js';
+import * as copy from './copy.js';
+import { DEFAULT_LIMITS, type ObjectLimits, type ServiceContext } from './context.js';
+import { createSealedBlobs } from './sealed-blobs.js';
+
+export type { ObjectLimits } from './context.js';
+export type { BodyInput, Conditions, ObjectAttributes, ReadResult, DeleteResult } from './objects.js';
+export type { CompletePart } from './multipart.js';
+export type { CopySource } from './copy.js';
+export type { ListEntry, PrefixEntry, ListPage, VersionsPage } from './list.js';
+export { parseCopySource } from './copy.js';
+export { parseTaggingHeader, validateTagSet } from './tags.js';
+export { validateBucketName, validateKey } from './naming.js';
+
+export function createObjectService(deps: {
+  metadata: MetadataStore;
+  blobs: BlobStore;
+  envelope: Envelope;
+  clock: Clock;
+  region: string;
+  limits?: Partial<ObjectLimits>;
+}) {
+  const ctx: ServiceContext = {
+    metadata: deps.metadata,
+    sealed: createSealedBlobs({ blobs: deps.blobs, envelope: deps.envelope }),
+    clock: deps.clock,
+    region: deps.region,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
+  };
+  const bind =
+    <A extends unknown[], R>(fn: (c: ServiceContext, ...a: A) => R) =>
+    (...a: A): R =>
+      fn(ctx, ...a);
+  return {
+    limits: ctx.limits,
+    createBucket: bind(buckets.createBucket),
+    deleteBucket: bind(buckets.deleteBucket),
+    headBucket: bind(buckets.headBucket),
+    listBuckets: bind(buckets.listBuckets),
+    putBucketVersioning: bind(buckets.putBucketVersioning),
+    putBucketTagging: bind(buckets.putBucketTagging),
+    getBucketTagging: bind(buckets.getBucketTagging),
+    deleteBucketTagging: bind(buckets.deleteBucketTagging),
+    putObject: bind(objects.putObject),
+    getObject: bind(objects.getObject),
+    deleteObject: bind(objects.deleteObject),
+    getObjectTagging: bind(objects.getObjectTagging),
+    putObjectTagging: bind(objects.putObjectTagging),
+    listObjects: bind(list.listObjects),
+    listObjectVersions: bind(list.listObjectVersions),
+    createMultipartUpload: bind(multipart.createMultipartUpload),
+    uploadPart: bind(multipart.uploadPart),
+    completeMultipartUpload: bind(multipart.completeMultipartUpload),
+    abortMultipartUpload: bind(multipart.abortMultipartUpload),
+    listParts: bind(multipart.listParts),
+    listMultipartUploads: bind(multipart.listMultipartUploads),
+    copyObject: bind(copy.copyObject),
+    uploadPartCopy: bind(copy.uploadPartCopy),
+  };
+}
+
+export type ObjectService = ReturnType<typeof createObjectService>;
