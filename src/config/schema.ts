@@ -1,0 +1,139 @@
+// The one typed schema of Coffer's configuration. Every leaf accepts its typed form (config
+// file, CLI) and its textual form (environment variables), so a single parse validates all
+// sources. Issue messages say what was expected and never contain the offending value.
+import { z } from 'zod';
+import {
+  isCertificateName, isHostname, parseBoolean, parseDuration, parseList, parseListen, parseSize,
+  type ListenAddress, type Parsed,
+} from './values.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** A leaf whose input is anything (validated by `parse`) and whose output is `O`. */
+function leaf<I, O>(parse: (input: unknown) => Parsed<O>) {
+  return z.custom<I>(() => true).transform((input, ctx): O => {
+    const r = parse(input);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.error, input });
+    return z.NEVER;
+  });
+}
+
+function ranged(n: number, min: number, max: number, what: string): Parsed<number> {
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    return { ok: false, error: `expected ${what} between ${min} and ${max}` };
+  }
+  return { ok: true, value: n };
+}
+
+function bytes(min: number, max: number) {
+  return leaf<number | string, number>((v) => {
+    if (typeof v === 'number') return ranged(v, min, max, 'an integer byte count');
+    if (typeof v !== 'string') return { ok: false, error: 'expected a byte count such as 1048576 or "1MiB"' };
+    const r = parseSize(v);
+    return r.ok ? ranged(r.value, min, max, 'a byte count') : r;
+  });
+}
+
+function millis(min: number, max: number) {
+  return leaf<number | string, number>((v) => {
+    if (typeof v === 'number') return ranged(v, min, max, 'an integer number of milliseconds');
+    if (typeof v !== 'string') return { ok: false, error: 'expected a duration in milliseconds such as 10000 or "10s"' };
+    const r = parseDuration(v);
+    return r.ok ? ranged(r.value, min, max, 'a duration in milliseconds') : r;
+  });
+}
+
+const bool = leaf<boolean | string, boolean>((v) => {
+  if (typeof v === 'boolean') return { ok: true, value: v };
+  if (typeof v === 'string') return parseBoolean(v);
+  return { ok: false, error: 'expected true or false' };
+});
+
+function text(check: (s: string) => boolean, expected: string) {
+  return leaf<string, string>((v) =>
+    typeof v === 'string' && check(v) ? { ok: true, value: v } : { ok: false, error: `expected ${expected}` });
+}
+
+function oneOf<const T extends readonly string[]>(values: T, extra = '') {
+  return leaf<T[number], T[number]>((v) =>
+    typeof v === 'string' && (values as readonly string[]).includes(v)
+      ? { ok: true, value: v as T[number] }
+      : { ok: false, error: `expected one of ${values.join(', ')}${extra}` });
+}
+
+const listen = leaf<string, ListenAddress>((v) =>
+  typeof v === 'string' ? parseListen(v) : { ok: false, error: 'expected HOST:PORT (IPv6 as [ADDR]:PORT)' });
+
+const names = leaf<string[] | string, string[]>((v) => {
+  const list = typeof v === 'string' ? parseList(v) : v;
+  if (!Array.isArray(list) || !list.every((n) => typeof n === 'string')) {
+    return { ok: false, error: 'expected a list of host names or IP addresses' };
+  }
+  const bad = list.findIndex((n) => !isCertificateName(n));
+  if (bad >= 0) return { ok: false, error: `entry ${bad + 1} is not a host name, *.wildcard name or IP address` };
+  // Stored lower-case with IPv6 brackets removed, so comparisons (e.g. certificate SANs) are exact.
+  return { ok: true, value: [...new Set(list.map((n) => n.replace(/^\[(.*)\]$/, '$1').toLowerCase()))] };
+});
+
+const nonEmptyPath = text((s) => s.length > 0 && !s.includes('\0'), 'a file system path');
+
+/** TLS protocol versions Coffer accepts as a floor; anything older is refused. */
+export const TLS_MIN_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
+/** Log levels (pino's names). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The configuration schema. Use `loadConfig`, which also reads the sources and freezes the result. */
+export const configSchema = z
+  .strictObject({
+    dataDir: nonEmptyPath.default('./data'),
+    listen: listen.default({ host: '127.0.0.1', port: 9000 }),
+    insecureHttp: bool.default(false),
+    region: text((s) => /^[a-z0-9](?:[a-z0-9-]{0,62})$/.test(s), 'a region name of lower-case letters, digits and hyphens (e.g. us-east-1)')
+      .default('us-east-1'),
+    baseDomain: text(isHostname, 'a DNS host name such as s3.localhost').optional(),
+    serverNames: names.default([]),
+    tls: z
+      .strictObject({
+        certFile: nonEmptyPath.optional(),
+        keyFile: nonEmptyPath.optional(),
+        minVersion: oneOf(TLS_MIN_VERSIONS, ' (versions below TLS 1.2 are refused)').default('TLSv1.2'),
+      })
+      .prefault({}),
+    shutdownGraceMs: millis(0, 600_000).default(10_000),
+    limits: z
+      .strictObject({
+        maxHeaderBytes: bytes(4 * KiB, 1 * MiB).default(16 * KiB),
+        maxXmlBodyBytes: bytes(1 * KiB, 64 * MiB).default(1 * MiB),
+        maxBulkXmlBodyBytes: bytes(1 * KiB, 256 * MiB).default(8 * MiB),
+        maxObjectSize: bytes(0, 5 * GiB).default(5 * GiB),
+        handshakeTimeoutMs: millis(100, 600_000).default(10_000),
+        headersTimeoutMs: millis(100, 3_600_000).default(60_000),
+        requestTimeoutMs: millis(0, 86_400_000).default(3_600_000),
+        idleTimeoutMs: millis(100, 3_600_000).default(60_000),
+        keepAliveTimeoutMs: millis(0, 600_000).default(5_000),
+      })
+      .prefault({}),
+    log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.tls.certFile === undefined) !== (c.tls.keyFile === undefined)) {
+      const missing = c.tls.certFile === undefined ? 'certFile' : 'keyFile';
+      ctx.addIssue({ code: 'custom', path: ['tls', missing], message: 'required when the other of tls.certFile and tls.keyFile is set', input: undefined });
+    }
+    const l = c.limits;
+    if (l.requestTimeoutMs !== 0 && l.headersTimeoutMs > l.requestTimeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['limits', 'headersTimeoutMs'], message: 'must not exceed limits.requestTimeoutMs', input: l.headersTimeoutMs });
+    }
+    if (l.maxBulkXmlBodyBytes < l.maxXmlBodyBytes) {
+      ctx.addIssue({ code: 'custom', path: ['limits', 'maxBulkXmlBodyBytes'], message: 'must be at least limits.maxXmlBodyBytes', input: l.maxBulkXmlBodyBytes });
+    }
+  });
+
+/** What a configuration source may contain (every field optional, textual forms allowed). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The validated configuration, before freezing. */
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,69 @@
+// The catalogue of settings: dotted path in the schema, environment variable, and a line of
+// documentation. The environment variable is derived from the path (COFFER_ + SCREAMING_SNAKE),
+// so `limits.maxHeaderBytes` is COFFER_LIMITS_MAX_HEADER_BYTES.
+
+/** One configurable setting. */
+export interface SettingInfo {
+  /** Dotted path in the configuration object, e.g. `tls.minVersion`. */
+  readonly path: string;
+  /** The COFFER_* environment variable that sets it. */
+  readonly env: string;
+  /** A file system path; relative values are resolved (see README). */
+  readonly isPath: boolean;
+  /** Never echo its value in messages or logs. */
+  readonly secret: boolean;
+  /** Default as documented. */
+  readonly defaultText: string;
+  /** One line of documentation. */
+  readonly doc: string;
+}
+
+type Row = [path: string, defaultText: string, doc: string, flags?: { isPath?: boolean; secret?: boolean }];
+
+const ROWS: Row[] = [
+  ['dataDir', './data', 'Data directory (metadata, blobs, keys, tls/). Created with mode 0700.', { isPath: true }],
+  ['listen', '127.0.0.1:9000', 'Address to listen on, HOST:PORT; IPv6 as [::1]:9000; port 0 picks a free port.'],
+  ['insecureHttp', 'false', 'Serve plain HTTP instead of TLS. For debugging only; a warning is printed at start.'],
+  ['region', 'us-east-1', 'Region name reported to clients and used in SigV4 credential scopes.'],
+  ['baseDomain', '(none)', 'Base domain for virtual-hosted-style requests (BUCKET.s3.localhost). Path-style always works.'],
+  ['serverNames', '[]', 'Extra host names / IP addresses for the generated server certificate (comma-separated in env).'],
+  ['tls.certFile', '(generated)', 'PEM certificate chain to serve instead of the generated one. Requires tls.keyFile.', { isPath: true }],
+  ['tls.keyFile', '(generated)', 'PEM private key for tls.certFile.', { isPath: true }],
+  ['tls.minVersion', 'TLSv1.2', 'Lowest TLS version accepted: TLSv1.2 or TLSv1.3. Lower versions are refused.'],
+  ['shutdownGraceMs', '10000', 'On SIGTERM/SIGINT, how long in-flight requests may run before connections are closed.'],
+  ['limits.maxHeaderBytes', '16384', 'Largest request header block in bytes (units accepted: 16KiB).'],
+  ['limits.maxXmlBodyBytes', '1048576', 'Largest buffered XML/JSON control body (e.g. PutBucketVersioning, tagging).'],
+  ['limits.maxBulkXmlBodyBytes', '8388608', 'Largest XML body of CompleteMultipartUpload and DeleteObjects, which grow with parts/keys.'],
+  ['limits.maxObjectSize', '5368709120', 'Largest single PutObject/UploadPart body (S3 allows at most 5 GiB).'],
+  ['limits.handshakeTimeoutMs', '10000', 'Time allowed for a TLS handshake.'],
+  ['limits.headersTimeoutMs', '60000', 'Time allowed to receive the request headers. Must not exceed requestTimeoutMs.'],
+  ['limits.requestTimeoutMs', '3600000', 'Time allowed to receive a whole request including its body; 0 disables.'],
+  ['limits.idleTimeoutMs', '60000', 'A connection with no bytes in either direction for this long is closed (stalled clients).'],
+  ['limits.keepAliveTimeoutMs', '5000', 'How long an idle keep-alive connection is kept open between requests.'],
+  ['log.level', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.'],
+];
+
+/** COFFER_ + the path in SCREAMING_SNAKE case. */
+export function envNameFor(path: string): string {
+  return 'COFFER_' + path.split('.').map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+/** Every setting, in documentation order. */
+export const SETTINGS: readonly SettingInfo[] = Object.freeze(
+  ROWS.map(([path, defaultText, doc, flags]) =>
+    Object.freeze({ path, env: envNameFor(path), isPath: flags?.isPath ?? false, secret: flags?.secret ?? false, defaultText, doc })),
+);
+
+/** The environment variable naming the JSON config file (an alternative to --config). */
+export const CONFIG_FILE_ENV = 'COFFER_CONFIG';
+
+/** The setting that owns a schema issue path (the longest catalogued prefix), if any. */
+export function settingForPath(path: readonly PropertyKey[]): SettingInfo | undefined {
+  const parts = path.map(String);
+  for (let n = parts.length; n > 0; n--) {
+    const dotted = parts.slice(0, n).join('.');
+    const s = SETTINGS.find((x) => x.path === dotted);
+    if (s) return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+/**
+ * TLS for Coffer's listeners: a local ECDSA P-256 certificate authority, server certificates it
+ * issues, the files under DATA_DIR/tls/, and the protocol/cipher policy (TLS 1.2+ with ECDHE+AEAD).
+ */
+
+/** Creates a self-signed ECDSA P-256 CA (10 years, CA:TRUE pathLen 0, keyCertSign/cRLSign, SKI). */
+export { createLocalCa, type CreateLocalCaOptions, type CertificateMaterial } from './create-local-ca.js';
+/** Issues a server certificate (ECDSA P-256, serverAuth, SANs incl. localhost/127.0.0.1/::1, AKI, <= 397 days). */
+export { issueServerCertificate, MAX_SERVER_CERT_DAYS, type IssueServerCertificateOptions } from './issue-server-certificate.js';
+/** Creates or refreshes DIR/tls/{ca.pem, ca-key.pem, server.pem, server-key.pem} and returns paths and PEMs. */
+export { ensureTlsMaterial, type EnsureTlsMaterialOptions, type TlsMaterial, type ServerCertAction } from './ensure-tls-material.js';
+/** `tls.createServer` options enforcing the policy; the cipher lists and curves it uses. */
+export {
+  tlsServerOptions, TLS13_CIPHERSUITES, TLS12_CIPHERS, ECDH_CURVES, type TlsMinVersion, type TlsServerOptionsInput,
+} from './server-options.js';
+/** Server-name classification (DNS vs IP) and the names every certificate carries. */
+export { classifyServerNames, DEFAULT_SERVER_NAMES, type ServerNames } from './names.js';
