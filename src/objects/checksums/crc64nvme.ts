@@ -13,8 +13,11 @@
  *   for each remaining byte b: state = (state >>> 8) ^ T[0][(state ^ b) & 0xff]
  *   digest = ~state, big-endian (as S3 encodes it before base64)
  *
- * Accepts an optional initial state so callers can resume (see crc64nvmeUpdate).
+ * Inputs of WASM_THRESHOLD bytes or more go through the same algorithm compiled to WebAssembly
+ * (crc64nvme-wasm.ts: native 64-bit XOR/shift, about twice the speed); smaller ones, and every
+ * input when WebAssembly is unavailable, use the JavaScript loop below.
  */
+import { loadCrc64Wasm } from './crc64nvme-wasm.js';
 
 const SLICES = 8;
 // Layout: TABLE[(slice * 256 + byte) * 2] = low 32 bits, [+1] = high 32 bits.
@@ -53,6 +56,12 @@ function buildTable(): Uint32Array {
   return t;
 }
 
+const WASM_THRESHOLD = 512;
+const wasm = loadCrc64Wasm(TABLE);
+
+/** 'wasm' when the WebAssembly path is active for large inputs, else 'js'. */
+export const crc64nvmeBackend: 'wasm' | 'js' = wasm ? 'wasm' : 'js';
+
 /** Internal running state: the un-inverted register as [low32, high32]. */
 export interface Crc64State {
   lo: number;
@@ -65,6 +74,17 @@ export function crc64nvmeInit(): Crc64State {
 
 /** Feeds `data` into `state` (mutated in place). */
 export function crc64nvmeUpdate(state: Crc64State, data: Uint8Array): void {
+  if (wasm !== undefined && data.length >= WASM_THRESHOLD) {
+    const crc = wasm.update((BigInt(state.hi) << 32n) | BigInt(state.lo), data);
+    state.lo = Number(crc & 0xffffffffn);
+    state.hi = Number(crc >> 32n);
+    return;
+  }
+  crc64nvmeUpdateJs(state, data);
+}
+
+/** The portable JavaScript path (exported for tests that compare it with the WebAssembly one). */
+export function crc64nvmeUpdateJs(state: Crc64State, data: Uint8Array): void {
   const T = TABLE;
   let lo = state.lo;
   let hi = state.hi;

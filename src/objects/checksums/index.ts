@@ -62,5 +62,8 @@ export type { PartChecksum } from './multipart.js';
 export { crcCombine, crcCombineAll } from './crc-combine.js';
 export type { CrcPart } from './crc-combine.js';
 
-/** Which CRC-32/CRC-32C implementation this process uses ('node:zlib', '@node-rs/crc32' or 'js-table'). */
-export { crc32Backends } from './crc32.js';
+/**
+ * Which CRC implementations this process uses: crc32 'node:zlib' | 'js-table', crc32c
+ * '@node-rs/crc32' | 'js-table', crc64nvme 'webassembly slice-by-8' | 'js slice-by-8'.
+ */
+export { checksumBackends } from './backends.js';
