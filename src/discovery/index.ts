@@ -3,10 +3,10 @@
  *
  * Typical use (format readers produce the TextUnits):
  *
- *   const scanner = createScanner({ hashKey });
+ *   const scanner = createScanner({ detectors: managedDetectors(), hashKey });
  *   const obj = scanner.newObject();
  *   for (const unit of units) obj.add(unit, scanner.scanUnit(unit));
- *   const findings = obj.finish();
+ *   const findings = obj.finish();   // ObjectFindings: counts, <= 15 locations, masked + HMAC only
  */
 
 // ---- shared unit contract (format readers produce these)
@@ -23,3 +23,21 @@ export type {
   LineRange, OffsetRange, PageLocation, CellLocation, RecordLocation, OccurrenceExtras, Occurrences,
   Detection, SeverityInfo, ObjectFindings,
 } from './engine/model.js';
+
+// ---- engine
+/**
+ * `createScanner({ detectors?, customIdentifiers?, identifiers?, allowList?, hashKey })` builds a
+ * scanner; `scanner.scanUnit(unit)` returns the unit's RawMatch[] (offsets into unit.text) and
+ * `scanner.newObject()` an ObjectScan accumulator (`add(unit, matches)`, `finish()`).
+ */
+export { createScanner, type Scanner, type ScannerOptions } from './engine/scanner.js';
+/** Per-object accumulator; `MAX_OCCURRENCES` (15) locations are kept per identifier type. */
+export { ObjectScan, MAX_OCCURRENCES, defaultMask } from './engine/object-scan.js';
+/** Keyword proximity matcher with Macie's variant rules (spaces ~ `_` ~ `-` ~ nothing). */
+export { createKeywordMatcher, type KeywordMatcher } from './engine/keywords.js';
+
+// ---- managed identifiers
+/** Every managed detector (priority order) and the list of managed identifier ids with metadata. */
+export { managedDetectors, listManagedIdentifiers, type ManagedIdentifierInfo } from './detectors/index.js';
+/** Helper to build a Detector from a global RegExp plus validator (managed identifiers use it). */
+export { regexDetector, maskLast4, maskToken, DEFAULT_DISTANCE, type RegexDetectorSpec, type Verdict, type ValueContext } from './detectors/define.js';

@@ -58,6 +58,11 @@ export interface Candidate {
   normalized?: string;
   /** Report under another identifier id (e.g. a card without keyword -> `CREDIT_CARD_NUMBER_(NO_KEYWORD)`). */
   id?: string;
+  /**
+   * Overrides `Detector.keywordRequired` for this candidate (e.g. a phone number in international
+   * format stands alone, a national-format one needs a keyword).
+   */
+  keywordRequired?: boolean;
 }
 
 /**
@@ -97,6 +102,11 @@ export interface Detector {
    * `identifiers` lies within `distance` chars (either side). `orKeyword`: a keyword also suffices.
    */
   readonly near?: { readonly identifiers: readonly string[]; readonly distance: number; readonly mode: 'required' | 'orKeyword' };
+  /**
+   * Words that cancel a match when they occur within `maxDistance` chars before it (case-insensitive,
+   * same variant rules as keywords), e.g. `version` before a dotted quad.
+   */
+  readonly negativeKeywords?: readonly string[];
   /** Mask for findings; default keeps the last 4 alphanumerics of values >= 10 chars. */
   mask?(value: string): string;
   /**

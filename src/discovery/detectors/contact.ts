@@ -1,0 +1,210 @@
+/**
+ * Contact and location data: e-mail addresses (structural checks + known TLD), phone numbers
+ * (libphonenumber-js validity; international format stands alone, national format needs a
+ * keyword), IPv4/IPv6 (parsed), GPS coordinates, dates of birth (near keywords, real dates in
+ * 1900..today) and US/UK postal addresses (street + city + state/ZIP or postcode stands alone;
+ * a bare street line needs a keyword).
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Detector } from '../engine/model.js';
+import { digitsOnly } from './checksums.js';
+import { GENERIC_TLDS, ISO_COUNTRIES } from './countries.js';
+import { regexDetector, type Verdict } from './define.js';
+
+function email(v: string): Verdict | null {
+  const at = v.lastIndexOf('@');
+  const local = v.slice(0, at);
+  const domain = v.slice(at + 1).toLowerCase();
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..') || v.length > 254) return null;
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  if (!GENERIC_TLDS.has(tld) && !(tld.length === 2 && ISO_COUNTRIES.has(tld.toUpperCase()))) return null;
+  return { confidence: 'High', normalized: `${local}@${domain}` };
+}
+
+const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'ES', 'IT', 'NL', 'AU'];
+
+function phone(v: string): Verdict | null {
+  const d = digitsOnly(v);
+  if (d.length < 7 || d.length > 15) return null;
+  // Dates, times and dotted versions are not phone numbers.
+  if (/^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$|^\d+(?:\.\d+){3}$/.test(v)) return null;
+  const seps = v.replace(/^\+/, '').match(/[^\d]/g) ?? [];
+  if (seps.some((s) => s === '/')) return null;
+  if (v.startsWith('+') || v.startsWith('00')) {
+    const p = parsePhoneNumberFromString(v.startsWith('00') ? `+${v.slice(2)}` : v);
+    return p?.isValid() ? { confidence: 'Medium', normalized: p.number, keywordRequired: false } : null;
+  }
+  // Bare digit strings without any grouping are ids far more often than phone numbers.
+  for (const region of REGIONS) {
+    const p = parsePhoneNumberFromString(v, region);
+    if (p?.isValid()) return { confidence: 'Low', normalized: p.number, keywordRequired: true };
+  }
+  return null;
+}
+
+function ipv4(v: string): Verdict | null {
+  const addr = v.split('/')[0]!;
+  if (!isIPv4(addr)) return null;
+  const o = addr.split('.').map(Number);
+  if (addr === '0.0.0.0' || addr === '255.255.255.255' || o[0] === 127 || o[0] === 0) return null;
+  // 1.2.3.4-like quads are usually versions: keep them only next to an IP keyword.
+  const small = o.every((x) => x < 10);
+  return { confidence: small ? 'Low' : 'Medium', keywordRequired: small };
+}
+
+function ipv6(v: string): Verdict | null {
+  const addr = v.split('/')[0]!;
+  if (!isIPv6(addr)) return null;
+  const groups = addr.split(':').filter((g) => g.length > 0);
+  if (groups.length < 2 || addr === '::1') return null;
+  if (!/[0-9]/.test(addr)) return null;
+  return { confidence: 'Medium', normalized: addr.toLowerCase() };
+}
+
+function coordinate(v: string): Verdict | null {
+  if (v.includes('°')) return { confidence: 'Medium' };
+  const parts = v.split(/\s*,\s*|\s+/).filter((x) => x.length > 0).map(Number);
+  if (parts.length === 2) {
+    const [lat, lon] = parts as [number, number];
+    if (Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) return null;
+    return { confidence: 'Medium', keywordRequired: false };
+  }
+  const x = parts[0]!;
+  return Math.abs(x) <= 180 ? { confidence: 'Low', keywordRequired: true } : null;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_RE = '(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)';
+
+function realDate(y: number, m: number, d: number): boolean {
+  const now = new Date();
+  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d && dt.getTime() <= now.getTime();
+}
+
+function fullYear(y: string): number {
+  if (y.length === 4) return Number(y);
+  const n = Number(y);
+  return n + (n <= new Date().getUTCFullYear() % 100 ? 2000 : 1900);
+}
+
+export function parseDob(v: string): boolean {
+  let m = /^(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})$/.exec(v);
+  if (m) return realDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})$/.exec(v);
+  if (m) {
+    const y = fullYear(m[3]!);
+    return realDate(y, Number(m[1]), Number(m[2])) || realDate(y, Number(m[2]), Number(m[1]));
+  }
+  const month = (s: string): number => MONTHS.indexOf(s.slice(0, 3).toLowerCase()) + 1;
+  m = /^(\d{1,2})(?:st|nd|rd|th)?[\s-]+(?:of\s+)?([A-Za-z]+)\.?,?[\s-]+(\d{4}|\d{2})$/.exec(v);
+  if (m) return realDate(fullYear(m[3]!), month(m[2]!), Number(m[1]));
+  m = /^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(v);
+  if (m) return realDate(Number(m[3]), month(m[1]!), Number(m[2]));
+  return false;
+}
+
+const US_STATES = new Set(('AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM ' +
+  'NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP').split(' '));
+const SUFFIX = '(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Close|Crescent|Gardens|Mews|Row|Grove|Hill|Walk|Green)';
+const ADDRESS = new RegExp(
+  '(?<![\\w-])\\d{1,6}[A-Z]?,?\\s+(?:(?:[NSEW]|North|South|East|West)\\.?\\s+)?(?:(?:[A-Z][a-z]+|\\d{1,3}(?:st|nd|rd|th))\\.?\\s+){1,4}' + SUFFIX + '\\.?' +
+  '(?:,?\\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|#)\\.?\\s*#?\\s*[A-Za-z0-9-]{1,6})?' +
+  '(?:,?\\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3},?\\s+(?:[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}))?(?![\\w-])',
+  'g',
+);
+const STREET_LITERALS = [' Street', ' St', ' Avenue', ' Ave', ' Road', ' Rd', ' Boulevard', ' Blvd', ' Lane', ' Ln', ' Drive', ' Dr', ' Court', ' Ct', ' Way', ' Place', ' Pl', ' Terrace', ' Ter', ' Circle', ' Cir', ' Parkway', ' Pkwy', ' Highway', ' Hwy', ' Square', ' Sq', ' Trail', ' Close', ' Crescent', ' Gardens', ' Mews', ' Row', ' Grove', ' Hill', ' Walk', ' Green'];
+
+function address(v: string): Verdict | null {
+  const us = /,?\s+([A-Z]{2})\s+\d{5}(?:-\d{4})?$/.exec(v);
+  if (us !== null) return US_STATES.has(us[1]!) ? { confidence: 'Medium', keywordRequired: false } : null;
+  if (/[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$/.test(v)) return { confidence: 'Medium', keywordRequired: false };
+  return { confidence: 'Low', keywordRequired: true };
+}
+
+export function contactDetectors(): Detector[] {
+  return [
+    regexDetector({
+      id: 'EMAIL_ADDRESS',
+      category: 'Personal',
+      severity: 'Low',
+      description: 'E-mail address (RFC 5321 limits, known top-level domain)',
+      trigger: { kind: 'literal', literals: ['@'], before: 64, after: 256 },
+      pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g,
+      keywords: ['email', 'e-mail', 'mail', 'courriel', 'correo'],
+      keywordRequired: false,
+      validate: email,
+      mask: (v) => `${v[0]}***@${v.slice(v.lastIndexOf('@') + 1)}`,
+    }),
+    regexDetector({
+      id: 'PHONE_NUMBER',
+      category: 'Personal',
+      severity: 'Low',
+      description: 'Phone number valid for its region (libphonenumber); national format needs a keyword',
+      trigger: { kind: 'digits', minDigits: 7 },
+      pattern: /(?<![\w+.,/:-])(?:(?:\+|00)[1-9]\d{0,2}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,5}(?![\w]|[.,/:-]\d)/g,
+      keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'cellphone', 'fax', 'call', 'contact', 'ph', 'phone number', 'tél', 'téléphone', 'telefon', 'teléfono', 'telefono', 'móvil', 'handy', 'whatsapp', 'sms', 'mob', 'tel no', 'landline'],
+      keywordRequired: true,
+      validate: phone,
+    }),
+    regexDetector({
+      id: 'IP_ADDRESS',
+      category: 'Personal',
+      severity: 'Low',
+      description: 'IPv4 address (dotted quad, optional CIDR); loopback and unspecified excluded',
+      trigger: { kind: 'digits', minDigits: 4 },
+      pattern: /(?<![\w.-])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?(?![\w-]|\.\d)/g,
+      keywords: ['ip', 'ip address', 'ipv4', 'host', 'address', 'addr', 'client', 'server', 'src', 'dst', 'remote', 'from', 'source', 'destination', 'peer'],
+      negativeKeywords: ['version', 'ver', 'release', 'build', 'rev', 'revision', 'firmware', 'oid'],
+      keywordRequired: false,
+      validate: ipv4,
+    }),
+    regexDetector({
+      id: 'IPV6_ADDRESS',
+      category: 'Personal',
+      severity: 'Low',
+      description: 'IPv6 address (RFC 4291 text forms, parsed)',
+      trigger: { kind: 'regex', pattern: /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]/g, before: 40, after: 50 },
+      pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:\/\d{1,3})?(?![\w:]|\.\w)/g,
+      keywords: ['ip', 'ipv6', 'ip address', 'address', 'addr', 'host'],
+      keywordRequired: false,
+      validate: ipv6,
+    }),
+    regexDetector({
+      id: 'LATITUDE_LONGITUDE',
+      category: 'Personal',
+      severity: 'Low',
+      description: 'GPS coordinates: a decimal latitude,longitude pair, DMS pair, or one coordinate near a keyword',
+      trigger: { kind: 'digits', minDigits: 4 },
+      pattern: /(?<![\w.-])-?\d{1,3}\.\d{4,8}(?:\s*,\s*|\s+)-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|(?<![\w.-])-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[NS],?\s*\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[EW]/g,
+      keywords: ['latitude', 'longitude', 'lat', 'lng', 'lon', 'long', 'coordinates', 'coords', 'gps', 'geo', 'location', 'geolocation', 'position'],
+      keywordRequired: true,
+      validate: coordinate,
+    }),
+    regexDetector({
+      id: 'DATE_OF_BIRTH',
+      category: 'Personal',
+      severity: 'Medium',
+      description: 'Date of birth: a real date (1900..today, numeric or month names) near a birth keyword',
+      trigger: { kind: 'literal', literals: ['birth', 'dob', 'bday', 'b-day', 'born', 'naissance', 'geburt', 'nacimiento', 'nascita', 'd.o.b'], caseInsensitive: true, before: 0, after: 70 },
+      pattern: new RegExp(`(?<![\\w/.-])(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/. ]\\d{1,2}[-/. ](?:\\d{4}|\\d{2})|\\d{1,2}(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?${MONTH_RE}\\.?,?[\\s-]+(?:\\d{4}|\\d{2})|${MONTH_RE}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})(?![\\w/]|[.-]\\d)`, 'gi'),
+      keywords: ['bday', 'b-day', 'birth date', 'birthday', 'date of birth', 'dob', 'd.o.b', 'born', 'born on', 'birthdate', 'geburtsdatum', 'date de naissance', 'né le', 'fecha de nacimiento', 'data di nascita', 'geboortedatum'],
+      keywordRequired: true,
+      validate: (v) => (parseDob(v) ? { confidence: 'Medium' } : null),
+    }),
+    regexDetector({
+      id: 'ADDRESS',
+      category: 'Personal',
+      severity: 'Medium',
+      description: 'US or UK postal address (number + street + suffix, city and state/ZIP or postcode)',
+      trigger: { kind: 'literal', literals: STREET_LITERALS, before: 70, after: 90 },
+      pattern: ADDRESS,
+      keywords: ['address', 'mailing address', 'home address', 'street address', 'residential address', 'billing address', 'shipping address', 'postal address', 'ship to', 'bill to', 'lives at', 'resides at', 'residing at', 'residence', 'domicile', 'adresse', 'anschrift', 'dirección', 'indirizzo', 'addr', 'deliver to'],
+      maxDistance: 40,
+      keywordRequired: true,
+      validate: address,
+    }),
+  ];
+}

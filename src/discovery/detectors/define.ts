@@ -1,0 +1,100 @@
+/**
+ * `regexDetector`: builds a managed `Detector` from a global RegExp plus a validator. The regex
+ * finds the candidate shape (use lookarounds for boundaries so the whole match is the value); the
+ * validator checks checksums/ranges and returns the confidence, or null to drop the candidate.
+ */
+import type { Candidate, Confidence, DataCategory, Detector, Severity, Trigger } from '../engine/model.js';
+
+export interface Verdict {
+  confidence: Confidence;
+  normalized?: string;
+  /** Report under another id (e.g. a variant of this identifier). */
+  id?: string;
+  /** Overrides the detector's keywordRequired for this value. */
+  keywordRequired?: boolean;
+  /** Keep only the first `trimTo` characters of the match (e.g. an IBAN followed by more digits). */
+  trimTo?: number;
+}
+
+/** Where the value sits: the scanned text (a window or a unit) and the match index in it. */
+export interface ValueContext {
+  text: string;
+  index: number;
+}
+
+export interface RegexDetectorSpec {
+  id: string;
+  category: DataCategory;
+  severity: Severity;
+  description: string;
+  trigger: Trigger;
+  /** Global regex (flag g). Its whole match is the value. */
+  pattern: RegExp;
+  keywords?: readonly string[];
+  maxDistance?: number;
+  keywordRequired: boolean;
+  noKeywordId?: string;
+  near?: Detector['near'];
+  negativeKeywords?: readonly string[];
+  /** Validator; default: every match is a candidate with `confidence`. */
+  validate?: (value: string, ctx: ValueContext) => Verdict | null;
+  /** Confidence when no validator is given. */
+  confidence?: Confidence;
+  mask?: (value: string) => string;
+}
+
+/** Macie's default keyword distance for managed identifiers. */
+export const DEFAULT_DISTANCE = 30;
+
+export function regexDetector(spec: RegexDetectorSpec): Detector {
+  if (!spec.pattern.global) throw new Error(`pattern of ${spec.id} must have the g flag`);
+  const pattern = spec.pattern;
+  const validate = spec.validate;
+  const base = spec.confidence ?? 'Medium';
+  const d: Detector = {
+    id: spec.id,
+    category: spec.category,
+    severity: spec.severity,
+    description: spec.description,
+    trigger: spec.trigger,
+    keywords: spec.keywords ?? [],
+    maxDistance: spec.maxDistance ?? DEFAULT_DISTANCE,
+    keywordRequired: spec.keywordRequired,
+    scan(text: string): Candidate[] {
+      const out: Candidate[] = [];
+      pattern.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = pattern.exec(text)) !== null) {
+        const value = m[0];
+        if (value.length === 0) { pattern.lastIndex++; continue; }
+        if (validate === undefined) { out.push({ start: m.index, end: m.index + value.length, confidence: base }); continue; }
+        const v = validate(value, { text, index: m.index });
+        if (v === null) continue;
+        const len = v.trimTo !== undefined && v.trimTo < value.length ? v.trimTo : value.length;
+        const c: Candidate = { start: m.index, end: m.index + len, confidence: v.confidence };
+        if (v.normalized !== undefined) c.normalized = v.normalized;
+        if (v.id !== undefined) c.id = v.id;
+        if (v.keywordRequired !== undefined) c.keywordRequired = v.keywordRequired;
+        out.push(c);
+      }
+      return out;
+    },
+  };
+  return Object.freeze({
+    ...d,
+    ...(spec.noKeywordId !== undefined ? { noKeywordId: spec.noKeywordId } : {}),
+    ...(spec.near !== undefined ? { near: spec.near } : {}),
+    ...(spec.mask !== undefined ? { mask: spec.mask } : {}),
+    ...(spec.negativeKeywords !== undefined ? { negativeKeywords: spec.negativeKeywords } : {}),
+  });
+}
+
+/** Mask keeping the last four characters (cards, accounts, national ids). */
+export const maskLast4 = (v: string): string => v.replace(/[\p{L}\p{N}](?=(?:[^\p{L}\p{N}]*[\p{L}\p{N}]){4})/gu, '*');
+
+/** Mask keeping a token's public prefix (up to the first `_`/`-`, max 8 chars) and the last four characters. */
+export const maskToken = (v: string): string => {
+  if (v.length <= 12) return '*'.repeat(v.length);
+  const p = /^[A-Za-z]{2,8}[_-]/.exec(v)?.[0] ?? v.slice(0, 4);
+  return `${p}${'*'.repeat(Math.min(24, v.length - p.length - 4))}${v.slice(-4)}`;
+};
