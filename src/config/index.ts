@@ -9,5 +9,7 @@ export { loadConfig, type LoadConfigOptions, type CofferConfig, type ConfigOverr
 export { configSchema, type ConfigInput, TLS_MIN_VERSIONS, LOG_LEVELS } from './schema.js';
 /** The catalogue of settings (path, COFFER_* variable, default, doc) for help texts and docs; COFFER_CONFIG names the file variable. */
 export { SETTINGS, CONFIG_FILE_ENV, envNameFor, type SettingInfo } from './settings.js';
+/** Names the server certificate needs for a configuration (serverNames, baseDomain + wildcard, listen host). */
+export { serverCertificateNames } from './server-certificate-names.js';
 /** A parsed `listen` address. */
 export { type ListenAddress } from './values.js';

@@ -1,0 +1,15 @@
+import type { CofferConfig } from './load-config.js';
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+
+/**
+ * The names the server certificate must carry for this configuration: `serverNames`, the
+ * `baseDomain` and its `*.baseDomain` wildcard (virtual-hosted buckets), and the listen host
+ * unless it is an unspecified address. Loopback names are added by the TLS layer itself.
+ */
+export function serverCertificateNames(config: Pick<CofferConfig, 'serverNames' | 'baseDomain' | 'listen'>): string[] {
+  const names = [...config.serverNames];
+  if (config.baseDomain !== undefined) names.push(config.baseDomain, `*.${config.baseDomain}`);
+  if (!UNSPECIFIED.has(config.listen.host)) names.push(config.listen.host);
+  return [...new Set(names.map((n) => n.toLowerCase()))];
+}
