@@ -141,6 +141,23 @@ describe('envelope', () => {
   });
 });
 
+describe('sealed data key format v1 (FORMAT.md)', () => {
+  it('matches a fixed known-answer vector', () => {
+    // Cross-checked with an independent implementation (Python `cryptography` 48: HKDF + AESGCM).
+    const masterKey = MasterKey.fromBytes(Buffer.alloc(32, 0x42));
+    const nonce = Buffer.from(Array.from({ length: 32 }, (_, i) => 100 + i));
+    const env = createEnvelope({ masterKey, random: (n) => (n === 32 ? Buffer.from(nonce) : randomBytes(n)) });
+    const dk = DataKey.fromBytes(Buffer.from(Array.from({ length: 32 }, (_, i) => 200 + i)));
+    assert.equal(masterKey.id, 'bd0c6186757ce188');
+    const sealed = env.seal(dk, ctx);
+    assert.equal(
+      sealed,
+      'AQG9DGGGdXzhiGRlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDj/kaEIcaLa1aswOFUZcgN6mAlNU5EjYxHk7mLtgBNbwd8Lul12qWuy1omukagwff',
+    );
+    assert.deepEqual(dataKeyBytes(env.open(sealed, ctx)), dataKeyBytes(dk));
+  });
+});
+
 describe('DataKey', () => {
   it('cannot be serialised with JSON.stringify, util.inspect, String or structuredClone', () => {
     const dk = DataKey.generate();
