@@ -1,0 +1,97 @@
+/**
+ * CSV/TSV: one unit per non-empty cell with its 1-based row (header row included) and column.
+ * The delimiter is sniffed from the first lines; quoted fields may hold delimiters and newlines.
+ * When the first row looks like a header (every cell text, none numeric), each header cell is the
+ * `columnName` and a context keyword of the cells below it; header cells are scanned too (with
+ * columnName null), like Macie reporting sensitive column names.
+ */
+import { Readable, pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { ByteSource } from './byte-source.js';
+import type { ReadContext } from './context.js';
+import { decodeChars, type TextEncoding } from './decode.js';
+import type { ReadEvent, ScanUnit } from './types.js';
+
+const CANDIDATES = [',', ';', '\t', '|'] as const;
+
+/** Picks the candidate that appears most, and equally often, on the first lines (outside quotes). */
+export function sniffDelimiter(sample: string): string {
+  const lines = sample.split(/\r?\n/).slice(0, 10).filter((l) => l !== '');
+  if (lines.length > 1) lines.pop(); // the last line of the sample may be cut
+  let best: string = ',';
+  let bestScore = 0;
+  for (const d of CANDIDATES) {
+    const counts = lines.map((l) => countOutsideQuotes(l, d));
+    const first = counts[0] ?? 0;
+    if (first === 0) continue;
+    const consistent = counts.filter((c) => c === first).length / counts.length;
+    const score = first * consistent;
+    if (score > bestScore) { best = d; bestScore = score; }
+  }
+  return best;
+}
+
+function countOutsideQuotes(line: string, d: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === d && !quoted) n++;
+  }
+  return n;
+}
+
+function looksLikeHeader(cells: string[]): boolean {
+  const seen = new Set<string>();
+  for (const c of cells) {
+    const t = c.trim();
+    if (t === '' || /^[\d\s.,+\-/:()$%€£]+$/.test(t) || t.length > 100 || seen.has(t)) return false;
+    seen.add(t);
+  }
+  return cells.length > 0;
+}
+
+export async function* readCsv(
+  src: ByteSource,
+  ctx: ReadContext,
+  opts: { encoding: TextEncoding; head: Buffer; tsv: boolean },
+): AsyncGenerator<ReadEvent> {
+  const sample = new TextDecoder(opts.encoding).decode(opts.head);
+  const delimiter = opts.tsv ? '\t' : sniffDelimiter(sample);
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    max_record_size: ctx.limits.maxValueChars,
+  });
+  const input = Readable.from(decodeChars(src, opts.encoding));
+  pipeline(input, parser, () => { /* errors surface through the iteration below */ });
+  let header: string[] | null = null;
+  const container = ctx.container;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
+      const { record, info } = item;
+      const row = info.records;
+      if (row === 1 && looksLikeHeader(record)) header = record.map((c) => c.trim());
+      for (let i = 0; i < record.length; i++) {
+        const text = record[i]!;
+        if (text.trim() === '') continue;
+        const columnName = row === 1 || header === null ? null : header[i] ?? null;
+        const unit: ScanUnit = {
+          text,
+          location: { kind: 'cell', row, column: i + 1, columnName },
+          container,
+          ownStart: 0,
+          ownEnd: text.length,
+        };
+        if (columnName) unit.contextKeywords = [columnName];
+        yield { type: 'unit', unit };
+      }
+    }
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * JSON and JSON Lines, streamed token by token (@streamparser/json's tokenizer): one unit per
+ * string or number value, located by record index and JSON path; the object keys on the path are
+ * the unit's context keywords. Arrays and objects are never materialised, so a huge top-level
+ * array costs only the depth of the path. Numbers keep their source text (no float rounding).
+ * JSON: recordIndex is always 0 (as Macie). JSON Lines: recordIndex is the 0-based line number;
+ * a malformed line is reported as CORRUPT_FILE (detail "line N") and the next lines are read.
+ */
+import Tokenizer from '@streamparser/json/tokenizer.js';
+import TokenType from '@streamparser/json/utils/types/tokenType.js';
+import type { ByteSource } from './byte-source.js';
+import { LimitError, skipped, type ReadContext } from './context.js';
+import { decodeChars, type TextEncoding } from './decode.js';
+import { recordUnit, type PathSegment } from './json-path.js';
+import type { ReadEvent } from './types.js';
+
+/** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
+class TextNumberTokenizer extends Tokenizer {
+  protected override parseNumber(numberStr: string): number {
+    return numberStr as unknown as number;
+  }
+}
+
+type Frame = { kind: 'object'; key: string | null; expectKey: boolean } | { kind: 'array'; index: number };
+
+/** Follows the tokens of one JSON document and reports each scalar with its path. */
+class PathTracker {
+  private readonly stack: Frame[] = [];
+
+  constructor(private readonly onScalar: (text: string, path: PathSegment[]) => void) {}
+
+  token(token: TokenType, value: unknown): void {
+    const top = this.stack[this.stack.length - 1];
+    switch (token) {
+      case TokenType.LEFT_BRACE: this.beginValue(); this.stack.push({ kind: 'object', key: null, expectKey: true }); return;
+      case TokenType.LEFT_BRACKET: this.beginValue(); this.stack.push({ kind: 'array', index: -1 }); return;
+      case TokenType.RIGHT_BRACE: case TokenType.RIGHT_BRACKET: this.stack.pop(); return;
+      case TokenType.COMMA: if (top?.kind === 'object') top.expectKey = true; return;
+      case TokenType.COLON: case TokenType.SEPARATOR: return;
+      case TokenType.STRING:
+        if (top?.kind === 'object' && top.expectKey) { top.key = value as string; top.expectKey = false; return; }
+        this.beginValue();
+        if ((value as string).trim() !== '') this.onScalar(value as string, this.path());
+        return;
+      case TokenType.NUMBER: this.beginValue(); this.onScalar(String(value), this.path()); return;
+      default: this.beginValue(); // true, false, null: nothing to scan
+    }
+  }
+
+  private beginValue(): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top?.kind === 'array') top.index++;
+  }
+
+  private path(): PathSegment[] {
+    return this.stack.map((f) => (f.kind === 'array' ? f.index : f.key ?? ''));
+  }
+}
+
+async function* utf8(src: ByteSource, encoding: TextEncoding): AsyncGenerator<Buffer> {
+  if (encoding === 'utf-8') { yield* src; return; }
+  for await (const s of decodeChars(src, encoding)) yield Buffer.from(s, 'utf8');
+}
+
+/** A tokenizer wired to a path tracker; `pending` collects the events of the last write. */
+function documentReader(ctx: ReadContext, recordIndex: () => number, pending: ReadEvent[]) {
+  const tracker = new PathTracker((text, path) => {
+    pending.push({ type: 'unit', unit: recordUnit(text, recordIndex(), path, ctx.container) });
+  });
+  const tokenizer = new TextNumberTokenizer();
+  let fed = 0;
+  let lastToken = 0;
+  tokenizer.onToken = ({ token, value, offset }) => { lastToken = offset; tracker.token(token, value); };
+  return {
+    write(b: Buffer): void {
+      tokenizer.write(b);
+      fed += b.length;
+      // a single scalar is buffered whole by the tokenizer: bound it
+      if (fed - lastToken > ctx.limits.maxValueChars * 4) {
+        throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `a JSON value is longer than ${ctx.limits.maxValueChars} chars`);
+      }
+    },
+    end(): void { tokenizer.end(); },
+  };
+}
+
+export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent> {
+  const pending: ReadEvent[] = [];
+  const doc = documentReader(ctx, () => 0, pending);
+  try {
+    for await (const b of utf8(src, encoding)) {
+      doc.write(b);
+      yield* pending.splice(0);
+    }
+    doc.end();
+    yield* pending.splice(0);
+  } catch (e) {
+    yield* pending.splice(0);
+    throw e;
+  }
+}
+
+const NL = 0x0a;
+
+export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent> {
+  const pending: ReadEvent[] = [];
+  let line = 0;
+  let doc: ReturnType<typeof documentReader> | null = null;
+  let broken = false; // the current line failed to parse: ignore the rest of it
+
+  const feed = (b: Buffer): void => {
+    if (broken || b.length === 0) return;
+    if (doc === null) {
+      if (isBlank(b)) return;
+      doc = documentReader(ctx, () => line, pending);
+    }
+    try { doc.write(b); } catch (e) { fail(e); }
+  };
+  const endLine = (): void => {
+    if (doc !== null && !broken) { try { doc.end(); } catch (e) { fail(e); } }
+    doc = null;
+    broken = false;
+    line++;
+  };
+  const fail = (e: unknown): void => {
+    if (e instanceof LimitError) throw e;
+    broken = true;
+    pending.push(skipped(ctx.container, 'CORRUPT_FILE', `line ${line + 1} is not valid JSON`));
+  };
+
+  for await (const b of utf8(src, encoding)) {
+    let start = 0;
+    for (let i = b.indexOf(NL); i >= 0; i = b.indexOf(NL, start)) {
+      feed(b.subarray(start, i));
+      endLine();
+      start = i + 1;
+    }
+    feed(b.subarray(start));
+    yield* pending.splice(0);
+  }
+  endLine();
+  yield* pending.splice(0);
+}
+
+function isBlank(b: Buffer): boolean {
+  for (const c of b) if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf) return false;
+  return true;
+}
