@@ -55,8 +55,19 @@ export type { ChecksumHeaders, HeaderBag } from './headers.js';
 export { digestsEqual, verifyDigest, verifyDigests } from './verify.js';
 
 /** Multipart object checksums (COMPOSITE `-N`, FULL_OBJECT CRC combine) and ETags. */
-export { combineMultipartChecksum, etagFromMd5, multipartEtag, normalizeEtag, splitChecksumValue } from './multipart.js';
+export {
+  combineMultipartChecksum,
+  etagFromMd5,
+  multipartEtag,
+  normalizeEtag,
+  splitChecksumValue,
+  verifyMultipartChecksum,
+} from './multipart.js';
 export type { PartChecksum } from './multipart.js';
+
+/** Response headers (x-amz-checksum-<alg>, x-amz-checksum-type) for a stored checksum; none for partial reads. */
+export { checksumResponseHeaders } from './response.js';
+export type { StoredChecksum } from './response.js';
 
 /** CRC combination: crc(A||B) from crc(A), crc(B), len(B), for CRC32, CRC32C and CRC64NVME. */
 export { crcCombine, crcCombineAll } from './crc-combine.js';

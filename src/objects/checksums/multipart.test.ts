@@ -5,7 +5,7 @@ import * as zlib from 'node:zlib';
 import { isCofferError } from '../../shared/errors.js';
 import type { ChecksumAlgorithm } from './algorithms.js';
 import { digestOf, toBase64 } from './hasher.js';
-import { combineMultipartChecksum, etagFromMd5, multipartEtag, normalizeEtag, splitChecksumValue } from './multipart.js';
+import { combineMultipartChecksum, etagFromMd5, multipartEtag, normalizeEtag, splitChecksumValue, verifyMultipartChecksum } from './multipart.js';
 
 const is = (code: string) => (e: unknown) => isCofferError(e, code);
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest();
@@ -120,5 +120,27 @@ describe('ETags', () => {
     assert.equal(normalizeEtag('W/"abc"'), 'abc');
     assert.equal(normalizeEtag('&quot;abc&quot;'), 'abc');
     assert.equal(normalizeEtag('abc'), 'abc');
+  });
+});
+
+describe('verifyMultipartChecksum', () => {
+  const parts = [Buffer.from('part one'), Buffer.from('part two')].map((p) => ({ checksum: digestOf('CRC32', p), size: p.length }));
+  const computed = combineMultipartChecksum('CRC32', 'COMPOSITE', parts);
+
+  it('accepts the composite value with or without its -N suffix', () => {
+    verifyMultipartChecksum('CRC32', 'COMPOSITE', computed, computed);
+    verifyMultipartChecksum('CRC32', 'COMPOSITE', splitChecksumValue(computed).checksum, computed);
+  });
+
+  it('rejects a wrong digest or a wrong part count with BadDigest', () => {
+    assert.throws(() => verifyMultipartChecksum('CRC32', 'COMPOSITE', 'AAAAAA==-2', computed), is('checksum.bad_digest'));
+    assert.throws(() => verifyMultipartChecksum('CRC32', 'COMPOSITE', `${splitChecksumValue(computed).checksum}-3`, computed), is('checksum.bad_digest'));
+  });
+
+  it('rejects a malformed value and a suffix on a FULL_OBJECT value', () => {
+    assert.throws(() => verifyMultipartChecksum('CRC32', 'COMPOSITE', 'nope', computed), is('checksum.invalid'));
+    const full = combineMultipartChecksum('CRC32', 'FULL_OBJECT', parts);
+    verifyMultipartChecksum('CRC32', 'FULL_OBJECT', full, full);
+    assert.throws(() => verifyMultipartChecksum('CRC32', 'FULL_OBJECT', `${full}-2`, full), is('checksum.invalid'));
   });
 });

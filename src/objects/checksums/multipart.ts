@@ -13,10 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import { CofferError } from '../../shared/errors.js';
-import { assertChecksumTypeSupported, DIGEST_LENGTH, isCrcAlgorithm, type ChecksumAlgorithm, type ChecksumType } from './algorithms.js';
+import { assertChecksumTypeSupported, checksumHeaderName, DIGEST_LENGTH, isCrcAlgorithm, type ChecksumAlgorithm, type ChecksumType } from './algorithms.js';
 import { crcCombineAll } from './crc-combine.js';
 import { decodeChecksumValue } from './headers.js';
 import { digestOf, toBase64 } from './hasher.js';
+import { verifyDigest } from './verify.js';
 
 /** A part's checksum (raw bytes or the base64 S3 returned for it) and its size in bytes. */
 export interface PartChecksum {
@@ -62,6 +63,29 @@ export function splitChecksumValue(value: string): { checksum: string; partCount
   const m = /^([A-Za-z0-9+/=]+)-([1-9][0-9]{0,4})$/.exec(value.trim());
   if (!m) return { checksum: value.trim() };
   return { checksum: m[1]!, partCount: Number(m[2]) };
+}
+
+/**
+ * Checks the object checksum a client sent with CompleteMultipartUpload (x-amz-checksum-<alg>)
+ * against the value combineMultipartChecksum computed. S3 accepts a COMPOSITE value with or
+ * without its `-N` suffix; when present, N must equal the part count. Throws `checksum.invalid`
+ * for a malformed value and `checksum.bad_digest` (BadDigest) for a mismatch.
+ */
+export function verifyMultipartChecksum(algorithm: ChecksumAlgorithm, type: ChecksumType, provided: string, computed: string): void {
+  const want = splitChecksumValue(provided);
+  const got = splitChecksumValue(computed);
+  if (want.partCount !== undefined && type === 'FULL_OBJECT') {
+    throw new CofferError('checksum.invalid', { message: `Value for ${checksumHeaderName(algorithm)} header is invalid.`, details: { algorithm } });
+  }
+  const wantRaw = decodeChecksumValue(algorithm, want.checksum);
+  const gotRaw = decodeChecksumValue(algorithm, got.checksum);
+  verifyDigest(algorithm, wantRaw, gotRaw);
+  if (want.partCount !== undefined && want.partCount !== got.partCount) {
+    throw new CofferError('checksum.bad_digest', {
+      message: `The ${algorithm} you specified did not match the calculated checksum.`,
+      details: { algorithm },
+    });
+  }
 }
 
 function md5Hex(data: Uint8Array): string {
