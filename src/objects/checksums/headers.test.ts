@@ -48,10 +48,25 @@ describe('parseChecksumHeaders', () => {
     );
   });
 
-  it('rejects a checksum header together with a checksum trailer', () => {
+  it('rejects a checksum header together with a checksum trailer, with S3\'s shorter message', () => {
     assert.throws(
       () => parseChecksumHeaders({ 'x-amz-checksum-crc32': CRC32_OF_HELLO_WORLD, 'x-amz-trailer': 'x-amz-checksum-crc32' }),
-      is('checksum.invalid'),
+      (e) => is('checksum.invalid')(e) && (e as Error).message === 'Expecting a single x-amz-checksum- header',
+    );
+  });
+
+  it('rejects two checksum trailers', () => {
+    assert.throws(() => parseChecksumHeaders({ 'x-amz-trailer': 'x-amz-checksum-crc32, x-amz-checksum-sha1' }), is('checksum.invalid'));
+  });
+
+  it('tolerates a trailing comma in x-amz-trailer', () => {
+    assert.equal(parseChecksumHeaders({ 'x-amz-trailer': 'x-amz-checksum-crc32c,' }).algorithm, 'CRC32C');
+  });
+
+  it('rejects x-amz-sdk-checksum-algorithm without a checksum header or trailer', () => {
+    assert.throws(
+      () => parseChecksumHeaders({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }),
+      (e) => is('checksum.invalid')(e) && /no corresponding x-amz-checksum-\* or x-amz-trailer/.test((e as Error).message),
     );
   });
 
@@ -82,8 +97,19 @@ describe('parseChecksumHeaders', () => {
     );
   });
 
-  it('rejects an unknown algorithm name in x-amz-sdk-checksum-algorithm', () => {
-    assert.throws(() => parseChecksumHeaders({ 'x-amz-sdk-checksum-algorithm': 'ADLER32' }), is('checksum.invalid'));
+  it('rejects an unknown algorithm name in x-amz-sdk-checksum-algorithm or x-amz-checksum-algorithm', () => {
+    assert.throws(
+      () => parseChecksumHeaders({ 'x-amz-sdk-checksum-algorithm': 'ADLER32', 'x-amz-checksum-crc32': CRC32_OF_HELLO_WORLD }),
+      (e) => is('checksum.invalid')(e) && (e as Error).message === 'Value for x-amz-sdk-checksum-algorithm header is invalid.',
+    );
+    assert.throws(() => parseChecksumHeaders({ 'x-amz-checksum-algorithm': 'ADLER32' }), is('checksum.invalid'));
+  });
+
+  it('rejects a checksum header naming an algorithm outside the S3 model as InvalidRequest', () => {
+    assert.throws(
+      () => parseChecksumHeaders({ 'x-amz-checksum-adler32': 'AAAAAA==' }),
+      (e) => is('checksum.invalid')(e) && (e as Error).message === 'The algorithm type you specified in x-amz-checksum- header is invalid.',
+    );
   });
 
   it('answers NotImplemented for a checksum header of an algorithm it does not compute instead of ignoring it', () => {
@@ -95,8 +121,11 @@ describe('parseChecksumHeaders', () => {
     assert.deepEqual(parseChecksumHeaders({ 'x-amz-checksum-mode': 'ENABLED' }), { trailer: false });
   });
 
-  it('ignores non-checksum trailers listed in x-amz-trailer', () => {
-    assert.deepEqual(parseChecksumHeaders({ 'x-amz-trailer': 'x-amz-meta-foo' }), { trailer: false });
+  it('rejects a trailer that is not a checksum, as S3 supports only checksum trailers', () => {
+    assert.throws(
+      () => parseChecksumHeaders({ 'x-amz-trailer': 'x-amz-meta-foo' }),
+      (e) => is('checksum.invalid')(e) && (e as Error).message === 'The value specified in the x-amz-trailer header is not supported',
+    );
   });
 
   it('rejects an invalid x-amz-checksum-type', () => {

@@ -9,9 +9,12 @@
  *   Content-MD5: <base64 of 16 bytes>
  *
  * Values must be canonical base64 of exactly the digest length. All declared algorithms must
- * agree. Errors: checksum.invalid (InvalidRequest), checksum.invalid_digest (InvalidDigest, for
- * Content-MD5), checksum.unsupported_algorithm (NotImplemented: an x-amz-checksum-* we do not
- * compute must not be silently ignored, or clients assume integrity that is not there).
+ * agree, and x-amz-sdk-checksum-algorithm needs a checksum header or trailer to go with it.
+ * Messages follow Amazon S3's (as matched by OpenStack Swift's s3api and versitygw).
+ * Errors: checksum.invalid (InvalidRequest), checksum.invalid_digest (InvalidDigest, for
+ * Content-MD5), checksum.unsupported_algorithm (NotImplemented: an algorithm in the S3 model
+ * that we do not compute -- SHA512, MD5, XXHASH* -- must not be silently ignored, or clients
+ * assume integrity that is not there). Names outside the S3 model are InvalidRequest, as in S3.
  */
 import { CofferError } from '../../shared/errors.js';
 import {
@@ -49,6 +52,16 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 function invalid(message: string, details: Record<string, unknown> = {}): CofferError {
   return new CofferError('checksum.invalid', { message, details });
+}
+
+// In the S3 model (botocore service-2.json ChecksumAlgorithm, 2026) but not computed here.
+const MODEL_ONLY = new Set(['sha512', 'md5', 'xxhash64', 'xxhash3', 'xxhash128']);
+
+function unknownAlgorithm(name: string, where: 'header' | 'trailer'): CofferError {
+  if (MODEL_ONLY.has(name.slice(PREFIX.length))) return unsupported(name);
+  return where === 'header'
+    ? invalid('The algorithm type you specified in x-amz-checksum- header is invalid.', { header: name })
+    : invalid('The value specified in the x-amz-trailer header is not supported', { header: 'x-amz-trailer' });
 }
 
 function unsupported(name: string): CofferError {
@@ -121,7 +134,7 @@ export function parseChecksumHeaders(headers: HeaderBag): ChecksumHeaders {
   for (const name of Object.keys(bag)) {
     if (!name.startsWith(PREFIX) || NON_VALUE_HEADERS.has(name) || bag[name] === undefined) continue;
     const algorithm = lookupChecksumAlgorithm(name.slice(PREFIX.length));
-    if (algorithm === undefined) throw unsupported(name);
+    if (algorithm === undefined) throw unknownAlgorithm(name, 'header');
     valued.push({ name, algorithm });
   }
 
@@ -129,18 +142,21 @@ export function parseChecksumHeaders(headers: HeaderBag): ChecksumHeaders {
   const trailers: { name: string; algorithm: ChecksumAlgorithm }[] = [];
   const trailerHeader = single(bag, 'x-amz-trailer');
   if (trailerHeader !== undefined) {
-    for (const raw of trailerHeader.split(',')) {
+    // S3 only supports checksum trailers; a trailing comma is tolerated.
+    const names = trailerHeader.trim().replace(/,+$/, '');
+    for (const raw of names === '' ? [] : names.split(',')) {
       const name = raw.trim().toLowerCase();
-      if (name === '' || !name.startsWith(PREFIX)) continue;
-      const algorithm = lookupChecksumAlgorithm(name.slice(PREFIX.length));
-      if (algorithm === undefined) throw unsupported(name);
+      const algorithm = name.startsWith(PREFIX) ? lookupChecksumAlgorithm(name.slice(PREFIX.length)) : undefined;
+      if (algorithm === undefined) throw unknownAlgorithm(name, 'trailer');
       trailers.push({ name, algorithm });
     }
   }
 
-  if (valued.length + trailers.length > 1) {
+  // S3's wording differs between two headers and a header plus a trailer.
+  if (valued.length > 1 || trailers.length > 1) {
     throw invalid('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   }
+  if (valued.length + trailers.length > 1) throw invalid('Expecting a single x-amz-checksum- header');
 
   let algorithm: ChecksumAlgorithm | undefined;
   const agree = (alg: ChecksumAlgorithm, field: string): void => {
@@ -157,11 +173,20 @@ export function parseChecksumHeaders(headers: HeaderBag): ChecksumHeaders {
   const trailer = trailers[0];
   if (trailer) agree(trailer.algorithm, 'x-amz-trailer');
 
-  // 3. Declarations of the algorithm without a value.
-  for (const field of ['x-amz-sdk-checksum-algorithm', 'x-amz-checksum-algorithm']) {
-    const declared = single(bag, field);
-    if (declared !== undefined) agree(parseChecksumAlgorithm(declared, field), field);
+  // 3. Declarations of the algorithm. The SDK's declaration must come with a value or trailer;
+  // x-amz-checksum-algorithm (CreateMultipartUpload, CopyObject) stands alone.
+  const sdkDeclared = single(bag, 'x-amz-sdk-checksum-algorithm');
+  if (sdkDeclared !== undefined) {
+    if (header === undefined && trailer === undefined) {
+      throw invalid(
+        'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.',
+        { header: 'x-amz-sdk-checksum-algorithm' },
+      );
+    }
+    agree(parseChecksumAlgorithm(sdkDeclared, 'x-amz-sdk-checksum-algorithm'), 'x-amz-sdk-checksum-algorithm');
   }
+  const declared = single(bag, 'x-amz-checksum-algorithm');
+  if (declared !== undefined) agree(parseChecksumAlgorithm(declared), 'x-amz-checksum-algorithm');
 
   const typeHeader = single(bag, 'x-amz-checksum-type');
   const type = typeHeader === undefined ? undefined : parseChecksumType(typeHeader);
