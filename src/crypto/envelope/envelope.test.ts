@@ -7,7 +7,7 @@ import { MasterKey } from '../master-key.js';
 import { DataKey, dataKeyBytes } from './data-key.js';
 import { createEnvelope } from './envelope.js';
 import { rewrap } from './rewrap.js';
-import { SEALED_SIZE, parseSealedDataKey, sealedKeyId } from './sealed-data-key.js';
+import { SEALED_SIZE, type SealedDataKey, parseSealedDataKey, sealedKeyId } from './sealed-data-key.js';
 
 const ctx = { bucket: 'photos', key: '2024/cat.jpg', version: 'v1' };
 const unsealFailed = (e: unknown) => isCofferError(e, 'crypto.unseal_failed');
@@ -179,6 +179,22 @@ describe('DataKey', () => {
     }
     assert.equal(inspect(dk), 'DataKey { <redacted> }');
     assert.equal(Object.keys(dk).length, 0);
+  });
+
+  it('is a distinct type from SealedDataKey and from plain strings (checked by tsc)', () => {
+    const { env } = setup();
+    const dk = env.generateDataKey();
+    const sealed = env.seal(dk, ctx);
+    // @ts-expect-error a plaintext key is not a sealed key
+    const asSealed: SealedDataKey = dk;
+    // @ts-expect-error a sealed key is not a plaintext key
+    const asPlain: DataKey = sealed;
+    // @ts-expect-error a string becomes a sealed key only through parseSealedDataKey
+    const fromString: SealedDataKey = 'abc';
+    // @ts-expect-error a look-alike object is not a DataKey
+    const lookAlike: DataKey = { destroy() {}, toString: () => '' };
+    const stored: string = sealed; // the sealed form is a string and can be stored as one
+    assert.ok(asSealed && asPlain && fromString && lookAlike && stored);
   });
 
   it('is zeroed and unusable after destroy', () => {

@@ -16,7 +16,6 @@ import { createDecipheriv } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CofferError } from '../../shared/index.js';
 import { dataKeyBytes, type DataKey } from '../envelope/data-key.js';
-import { toBuffer } from './encrypt-stream.js';
 import {
   STREAM_HEADER_SIZE,
   TAG_SIZE,
@@ -26,6 +25,7 @@ import {
   deriveStreamKeys,
   integrity,
   parseStreamHeader,
+  toBuffer,
   type StreamKeys,
 } from './format.js';
 import { planRange, type RangePlan } from './plan-range.js';

@@ -23,6 +23,7 @@ import {
   checkChunkSize,
   chunkNonce,
   deriveStreamKeys,
+  toBuffer,
   type StreamKeys,
 } from './format.js';
 
@@ -128,8 +129,4 @@ class EncryptStream extends Transform {
  */
 export function createEncryptStream(dataKey: DataKey, options: EncryptStreamOptions = {}): Transform {
   return new EncryptStream(dataKey, options);
-}
-
-export function toBuffer(u: Uint8Array): Buffer {
-  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }

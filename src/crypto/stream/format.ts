@@ -129,6 +129,11 @@ export function plaintextSizeOf(blobSize: number, chunkSize = DEFAULT_CHUNK_SIZE
   return size;
 }
 
+/** Views a Uint8Array as a Buffer without copying. */
+export function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
 export function integrity(message: string, cause?: unknown): CofferError {
   return new CofferError('crypto.integrity', { message, cause });
 }

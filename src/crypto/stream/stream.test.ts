@@ -3,6 +3,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isCofferError } from '../../shared/index.js';
 import { DataKey } from '../envelope/data-key.js';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createDecryptStream } from './decrypt-stream.js';
 import { createEncryptStream } from './encrypt-stream.js';
 import {
   DEFAULT_CHUNK_SIZE,
@@ -13,7 +16,7 @@ import {
   parseStreamHeader,
   plaintextSizeOf,
 } from './format.js';
-import { decrypt, encrypt } from './testing.js';
+import { decrypt, encrypt, pieces } from './testing.js';
 
 const C = DEFAULT_CHUNK_SIZE;
 
@@ -80,6 +83,25 @@ describe('encrypt and decrypt streams', () => {
     enc.end();
     await done;
     assert.equal((await decrypt(dk, Buffer.concat(out), { plaintextSize: 8 })).toString(), 'hi there');
+  });
+
+  it('round-trips 8 MiB through a slow consumer (backpressure) in one pipeline', async () => {
+    const dk = DataKey.generate();
+    const pt = randomBytes(8 * 1024 * 1024 + 13);
+    const out: Buffer[] = [];
+    await pipeline(
+      pieces(pt, [1000, 70000, 65536, 3]),
+      createEncryptStream(dk),
+      createDecryptStream(dk, { plaintextSize: pt.length }),
+      new Writable({
+        highWaterMark: 1024,
+        write(chunk: Buffer, _e, cb) {
+          out.push(chunk);
+          setImmediate(cb);
+        },
+      }),
+    );
+    assert.ok(Buffer.concat(out).equals(pt));
   });
 
   it('decrypts with the header passed separately', async () => {
