@@ -34,6 +34,7 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'checksum.invalid': { code: 'InvalidRequest', status: 400, message: 'The checksum headers are invalid.' },
   'checksum.invalid_digest': { code: 'InvalidDigest', status: 400, message: 'The Content-MD5 you specified was invalid.' },
   'checksum.bad_digest': { code: 'BadDigest', status: 400, message: 'The checksum you specified did not match the calculated checksum.' },
+  'checksum.unsupported_algorithm': { code: 'InvalidRequest', status: 400, message: 'The checksum algorithm is not supported.' },
   'checksum.missing': { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: Content-MD5 or x-amz-checksum-*' },
   // crypto
   'crypto.integrity': { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
@@ -83,6 +84,17 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'http.invalid_argument': { code: 'InvalidArgument', status: 400, message: 'Invalid Argument' },
   'http.unsupported_encoding': { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request' },
 };
+
+/**
+ * Codes that signal a broken invariant or an I/O failure inside the server, never a client
+ * mistake: they deliberately surface as InternalError (details in the log only).
+ */
+export const INTERNAL_ERROR_CODES: ReadonlySet<string> = new Set([
+  'checksum.finalized', 'checksum.not_computed', 'checksum.not_finished', 'checksum.size_mismatch',
+  'storage.blob_aborted', 'storage.blob_not_finished', 'storage.blob_write_failed', 'storage.closed',
+  'storage.invalid_argument', 'storage.invalid_range', 'storage.no_such_blob', 'storage.schema_too_new',
+  'storage.upload_exists', 'storage.version_exists', 'storage.bad_key', 'http.internal',
+]);
 
 export interface RenderedError {
   status: number;

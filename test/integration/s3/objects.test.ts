@@ -73,7 +73,7 @@ describe('S3 buckets and objects with @aws-sdk/client-s3 (default settings)', ()
     assert.deepEqual(list.Buckets?.map((b) => b.Name), ['alpha']);
     await s3.send(new HeadBucketCommand({ Bucket: 'alpha' }));
     const loc = await s3.send(new GetBucketLocationCommand({ Bucket: 'alpha' }));
-    assert.ok(loc.LocationConstraint === undefined || loc.LocationConstraint === '' || loc.LocationConstraint === null);
+    assert.ok(!loc.LocationConstraint, 'us-east-1 is reported as an empty LocationConstraint');
     await rejects(s3.send(new CreateBucketCommand({ Bucket: 'alpha' })), 'BucketAlreadyOwnedByYou', 409);
   });
 
