@@ -112,6 +112,11 @@ describe('envelope', () => {
     assert.deepEqual(dataKeyBytes(two.open(one.seal(dk, ctx), ctx)), dataKeyBytes(dk));
   });
 
+  it('refuses to seal with an empty context', () => {
+    const { env } = setup();
+    assert.throws(() => env.seal(env.generateDataKey(), {}), (e) => isCofferError(e, 'crypto.invalid_context'));
+  });
+
   it('rejects contexts with non-string values', () => {
     const { env } = setup();
     const bad = { bucket: 'b', n: 1 } as unknown as Record<string, string>;

@@ -68,6 +68,8 @@ export function createEnvelope(options: EnvelopeOptions): Envelope {
 
     seal(dk: DataKey, context: EncryptionContext): SealedDataKey {
       const aadContext = canonicalContext(context);
+      // An empty context binds the key to nothing, so any row could carry it: refuse.
+      if (aadContext.length === 4) throw new CofferError('crypto.invalid_context', { message: 'encryption context must not be empty' });
       const out = Buffer.alloc(SEALED_SIZE);
       out[0] = SEALED_VERSION;
       out[1] = SEALED_SUITE;
