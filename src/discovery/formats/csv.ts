@@ -5,7 +5,7 @@
  * `columnName` and a context keyword of the cells below it; header cells are scanned too (with
  * columnName null), like Macie reporting sensitive column names.
  */
-import { Readable, pipeline } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { ByteSource } from './byte-source.js';
 import type { ReadContext } from './context.js';
@@ -58,40 +58,53 @@ export async function* readCsv(
 ): AsyncGenerator<ReadEvent> {
   const sample = new TextDecoder(opts.encoding).decode(opts.head);
   const delimiter = opts.tsv ? '\t' : sniffDelimiter(sample);
+  let header: string[] | null = null;
+  const container = ctx.container;
+  const pending: ReadEvent[] = [];
+  // Records are taken in on_record, synchronously with each write: the stream side of csv-parse
+  // drops buffered records when it fails, and the cells before a malformed spot must be reported.
+  const onRecord = (record: string[], info: { records: number }): null => {
+    const row = info.records;
+    if (row === 1 && looksLikeHeader(record)) header = record.map((c) => c.trim());
+    for (let i = 0; i < record.length; i++) {
+      const text = record[i]!;
+      if (text.trim() === '') continue;
+      const columnName = row === 1 || header === null ? null : header[i] ?? null;
+      const unit: ScanUnit = {
+        text,
+        location: { kind: 'cell', row, column: i + 1, columnName },
+        container,
+        ownStart: 0,
+        ownEnd: text.length,
+      };
+      if (columnName) unit.contextKeywords = [columnName];
+      pending.push({ type: 'unit', unit });
+    }
+    return null;
+  };
   const parser = parse({
     delimiter,
     bom: true,
-    info: true,
     relax_column_count: true,
     relax_quotes: true,
     max_record_size: ctx.limits.maxValueChars,
+    on_record: onRecord as never,
   });
-  const input = Readable.from(decodeChars(src, opts.encoding));
-  pipeline(input, parser, () => { /* errors surface through the iteration below */ });
-  let header: string[] | null = null;
-  const container = ctx.container;
+  let failure: unknown = null;
+  parser.on('error', (e) => { failure ??= e; });
+  parser.resume();
+  const done = finished(parser).catch((e: unknown) => { failure ??= e; });
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { records: number } }>) {
-      const { record, info } = item;
-      const row = info.records;
-      if (row === 1 && looksLikeHeader(record)) header = record.map((c) => c.trim());
-      for (let i = 0; i < record.length; i++) {
-        const text = record[i]!;
-        if (text.trim() === '') continue;
-        const columnName = row === 1 || header === null ? null : header[i] ?? null;
-        const unit: ScanUnit = {
-          text,
-          location: { kind: 'cell', row, column: i + 1, columnName },
-          container,
-          ownStart: 0,
-          ownEnd: text.length,
-        };
-        if (columnName) unit.contextKeywords = [columnName];
-        yield { type: 'unit', unit };
-      }
+    for await (const s of decodeChars(src, opts.encoding)) {
+      parser.write(s);
+      yield* pending.splice(0);
+      if (failure !== null) throw failure;
     }
+    parser.end();
+    await done;
+    yield* pending.splice(0);
+    if (failure !== null) throw failure;
   } finally {
-    input.destroy();
     parser.destroy();
   }
 }

@@ -48,9 +48,14 @@ class PathTracker {
   }
 
   private beginValue(): void {
+    this.started = true;
     const top = this.stack[this.stack.length - 1];
     if (top?.kind === 'array') top.index++;
   }
+
+  /** True once a whole document was seen (the top-level value closed). */
+  get complete(): boolean { return this.started && this.stack.length === 0; }
+  private started = false;
 
   private path(): PathSegment[] {
     return this.stack.map((f) => (f.kind === 'array' ? f.index : f.key ?? ''));
@@ -68,19 +73,28 @@ function documentReader(ctx: ReadContext, recordIndex: () => number, pending: Re
     pending.push({ type: 'unit', unit: recordUnit(text, recordIndex(), path, ctx.container) });
   });
   const tokenizer = new TextNumberTokenizer();
+  const max = ctx.limits.maxValueChars;
   let fed = 0;
   let lastToken = 0;
-  tokenizer.onToken = ({ token, value, offset }) => { lastToken = offset; tracker.token(token, value); };
+  let tooLong = false;
+  tokenizer.onToken = ({ token, value, offset }) => {
+    lastToken = offset;
+    if (typeof value === 'string' && value.length > max) { tooLong = true; return; }
+    tracker.token(token, value);
+  };
   return {
     write(b: Buffer): void {
       tokenizer.write(b);
       fed += b.length;
-      // a single scalar is buffered whole by the tokenizer: bound it
-      if (fed - lastToken > ctx.limits.maxValueChars * 4) {
-        throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `a JSON value is longer than ${ctx.limits.maxValueChars} chars`);
+      // the tokenizer buffers a scalar whole: bound it (4 bytes per char at most)
+      if (tooLong || fed - lastToken > max * 4) {
+        throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `a JSON value is longer than ${max} chars`);
       }
     },
-    end(): void { tokenizer.end(); },
+    end(): void {
+      tokenizer.end();
+      if (!tracker.complete) throw new SyntaxError('JSON document ends early');
+    },
   };
 }
 

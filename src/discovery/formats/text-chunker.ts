@@ -51,3 +51,13 @@ export function advance(pos: TextPosition, s: string, n: number): void {
   pos.column = n - last;
   pos.offset += n;
 }
+
+/**
+ * Absolute line/column/offset of `index` in a unit whose location is a text run or a page
+ * (startLine/startColumn/startOffset locate text[0]).
+ */
+export function positionIn(start: TextPosition, text: string, index: number): TextPosition {
+  const pos = { ...start };
+  advance(pos, text, index);
+  return pos;
+}
