@@ -4,5 +4,5 @@ import { crc64nvmeBackend } from './crc64nvme.js';
 
 export const checksumBackends: Readonly<{ crc32: string; crc32c: string; crc64nvme: string }> = Object.freeze({
   ...crc32Backends,
-  crc64nvme: crc64nvmeBackend === 'wasm' ? 'webassembly slice-by-8' : 'js slice-by-8',
+  crc64nvme: crc64nvmeBackend === 'wasm' ? 'webassembly slice-by-16' : 'js slice-by-8',
 });

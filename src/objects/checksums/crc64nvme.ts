@@ -14,12 +14,13 @@
  *   digest = ~state, big-endian (as S3 encodes it before base64)
  *
  * Inputs of WASM_THRESHOLD bytes or more go through the same algorithm compiled to WebAssembly
- * (crc64nvme-wasm.ts: native 64-bit XOR/shift, about twice the speed); smaller ones, and every
+ * (crc64nvme-wasm.ts: native 64-bit XOR/shift, slice-by-16, ~2.5x the speed); smaller ones, and every
  * input when WebAssembly is unavailable, use the JavaScript loop below.
  */
 import { loadCrc64Wasm } from './crc64nvme-wasm.js';
 
-const SLICES = 8;
+// 16 slices for the WebAssembly path; the JavaScript loop uses slices 0-7.
+const SLICES = 16;
 // Layout: TABLE[(slice * 256 + byte) * 2] = low 32 bits, [+1] = high 32 bits.
 const TABLE = buildTable();
 

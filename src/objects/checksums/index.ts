@@ -75,6 +75,6 @@ export type { CrcPart } from './crc-combine.js';
 
 /**
  * Which CRC implementations this process uses: crc32 'node:zlib' | 'js-table', crc32c
- * '@node-rs/crc32' | 'js-table', crc64nvme 'webassembly slice-by-8' | 'js slice-by-8'.
+ * '@node-rs/crc32' | 'js-table', crc64nvme 'webassembly slice-by-16' | 'js slice-by-8'.
  */
 export { checksumBackends } from './backends.js';
