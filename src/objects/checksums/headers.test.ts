@@ -150,6 +150,10 @@ describe('decodeChecksumValue and decodeContentMd5', () => {
     assert.equal(decodeChecksumValue('CRC64NVME', 'AAAAAAAAAAA=').length, 8);
     assert.throws(() => decodeChecksumValue('CRC64NVME', 'AAAAAA=='), is('checksum.invalid'));
     assert.equal(decodeContentMd5('1B2M2Y8AsgTpgAmY7PhCfg==').length, 16);
+    assert.throws(
+      () => decodeChecksumValue('CRC32', 'bad', { trailer: true }),
+      (e) => is('checksum.invalid')(e) && (e as Error).message === 'Value for x-amz-checksum-crc32 trailing header is invalid.',
+    );
   });
 
   it('accept surrounding whitespace, as HTTP header values may carry it', () => {

@@ -89,15 +89,16 @@ function decodeBase64(value: string): Buffer | undefined {
 }
 
 /**
- * Decodes a base64 checksum value (header, trailer or XML) for `algorithm`; throws
- * `checksum.invalid` "Value for x-amz-checksum-<alg> header is invalid." unless it is canonical
- * base64 of exactly the digest length.
+ * Decodes a base64 checksum value (header, aws-chunked trailer or XML) for `algorithm`; throws
+ * `checksum.invalid` -- "Value for x-amz-checksum-<alg> header is invalid." (or "trailing header"
+ * with `{ trailer: true }`) -- unless it is canonical base64 of exactly the digest length.
  */
-export function decodeChecksumValue(algorithm: ChecksumAlgorithm, value: string): Buffer {
+export function decodeChecksumValue(algorithm: ChecksumAlgorithm, value: string, options: { trailer?: boolean } = {}): Buffer {
   const buf = decodeBase64(value);
   if (buf === undefined || buf.length !== DIGEST_LENGTH[algorithm]) {
     const header = checksumHeaderName(algorithm);
-    throw invalid(`Value for ${header} header is invalid.`, { header, algorithm });
+    const kind = options.trailer === true ? 'trailing header' : 'header';
+    throw invalid(`Value for ${header} ${kind} is invalid.`, { header, algorithm });
   }
   return buf;
 }

@@ -6,14 +6,16 @@
  * Typical PutObject flow:
  *   const req = parseChecksumHeaders(headers);                 // throws checksum.invalid*
  *   const alg = req.algorithm ?? 'CRC64NVME';                  // S3 adds CRC64NVME when none is sent
- *   const tap = createChecksumTap({ algorithms: [alg], md5: true,
- *     expected: () => ({ [alg]: req.value ?? trailerValue(), MD5: req.contentMd5 }) });
+ *   const tap = createChecksumTap({ algorithms: [alg], md5: true, expected: () => ({
+ *     [alg]: req.value ?? (req.trailer ? decodeChecksumValue(alg, trailers[req.trailerName], { trailer: true }) : undefined),
+ *     MD5: req.contentMd5 }) });                               // called after the last body byte
  *   await pipeline(body, tap, blobWriter);                     // bad digest fails before commit
  *   const { checksums, md5 } = tap.result();                   // store toBase64(checksums[alg]), etagFromMd5(md5)
  *
  * Error codes (map at the HTTP edge): checksum.invalid -> InvalidRequest 400,
  * checksum.invalid_digest -> InvalidDigest 400, checksum.bad_digest -> BadDigest 400,
- * checksum.unsupported_algorithm -> NotImplemented 501, checksum.size_mismatch -> IncompleteBody 400.
+ * checksum.unsupported_algorithm -> NotImplemented 501, checksum.size_mismatch -> IncompleteBody 400;
+ * checksum.finalized / not_finished / not_computed are programming errors -> InternalError.
  */
 
 /** Algorithm names, digest sizes and checksum-type rules. */
