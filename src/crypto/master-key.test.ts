@@ -43,6 +43,10 @@ describe('master key file', () => {
     assert.equal(await readFile(other, 'utf8'), 'hello');
   });
 
+  it('reports a missing directory as a write failure', async () => {
+    await assert.rejects(generateMasterKeyFile(join(dir, 'no-such-dir', 'k.key')), (e) => isCofferError(e, 'crypto.master_key_write_failed'));
+  });
+
   it('rejects a key file of the wrong size and a missing file', async () => {
     for (const size of [0, 31, 33, 64]) {
       const path = join(dir, `size-${size}.key`);

@@ -94,25 +94,26 @@ export async function generateMasterKeyFile(
   const tmp = join(dir, `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   const bytes = random(MASTER_KEY_SIZE);
   try {
+    if (bytes.length !== MASTER_KEY_SIZE) throw new CofferError('crypto.random_failed', { message: 'short random read' });
     const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | (fsc.O_NOFOLLOW ?? 0), 0o600);
     try {
-      // The umask cannot widen 0600, but a pre-set ACL or odd umask could narrow it oddly; pin it.
+      // The creation mode is filtered by the umask (only ever narrower); pin it to exactly 0600.
       await fh.chmod(0o600);
       await fh.writeFile(bytes);
       await fh.sync();
     } finally {
       await fh.close();
     }
-    try {
-      await link(tmp, path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new CofferError('crypto.master_key_exists', { message: 'refusing to overwrite an existing master key file' });
-      }
-      throw new CofferError('crypto.master_key_write_failed', { message: 'could not create master key file', cause: e });
-    }
+    // link(2) fails with EEXIST instead of replacing, unlike rename(2).
+    await link(tmp, path);
     await syncDir(dir);
     return MasterKey.fromBytes(bytes);
+  } catch (e) {
+    if (e instanceof CofferError) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CofferError('crypto.master_key_exists', { message: 'refusing to overwrite an existing master key file' });
+    }
+    throw new CofferError('crypto.master_key_write_failed', { message: 'could not create master key file', cause: e });
   } finally {
     bytes.fill(0);
     await unlink(tmp).catch(() => undefined);
