@@ -150,6 +150,20 @@ export function multipartContract(make: MakeMetadataStore): void {
         assert.equal((await store.getVersion('b', 'k'))?.versionId, 'v1');
       }));
 
+    it('refuses to complete an upload with a version of another key and keeps the upload', () =>
+      withStore(make, async ({ store }) => {
+        await store.createBucket(bucket('b', { versioning: 'Enabled' }));
+        const u = upload('b', 'k');
+        await store.createUpload(u);
+        await store.putPart(part(u.uploadId, 1));
+        await rejectsWith(
+          store.completeUpload(u.uploadId, version('b', 'other', 'v1'), { replaceNull: false, usedParts: [1] }),
+          'storage.invalid_argument',
+        );
+        assert.deepEqual(await store.getUpload(u.uploadId), u);
+        assert.equal(await store.getVersion('b', 'other'), null);
+      }));
+
     it('aborts an upload, returning its parts, and fails for an unknown upload', () =>
       withStore(make, async ({ store }) => {
         await store.createBucket(bucket('b'));

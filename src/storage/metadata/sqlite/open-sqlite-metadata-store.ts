@@ -7,11 +7,12 @@
  *   check    = read sqlite_master; a wrong key fails Poly1305 -> SQLITE_NOTADB -> storage.bad_key
  *   journal  = WAL, synchronous=FULL: a commit is fsync'd to the WAL before it is acknowledged
  *   temp     = temp_store=MEMORY: sorts and temp tables never spill plaintext to temp files
+ *   files    = the directory is fsync'd once the database and its WAL exist
  *
  * The database file is created 0600 before SQLite opens it; SQLite gives its -wal and -shm
  * files the same permissions as the main file.
  */
-import { closeSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CofferError, systemClock, type Clock } from '../../../shared/index.js';
@@ -31,6 +32,15 @@ export interface SqliteMetadataStoreOptions {
 }
 
 const KEY_BYTES = 32;
+
+function syncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export async function openSqliteMetadataStore(options: SqliteMetadataStoreOptions): Promise<MetadataStore> {
   if (!Buffer.isBuffer(options.encryptionKey) || options.encryptionKey.length !== KEY_BYTES) {
@@ -60,6 +70,9 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = MEMORY');
     migrate(db, (options.clock ?? systemClock).now());
+    // SQLite fsyncs the WAL's contents but not the directory entries of new files: make the
+    // database and -wal files themselves survive a power loss before acknowledging any write.
+    syncDir(dirname(options.path));
     return new SqliteMetadataStore(db);
   } catch (e) {
     db.close();
