@@ -78,10 +78,10 @@ export async function* guardInflated(
   }
 }
 
-/** Counts one archive member against the object-wide entry budget. */
-export function takeEntry(ctx: ReadContext): void {
+/** Counts one archive member (`name`) against the object-wide entry budget. */
+export function takeEntry(ctx: ReadContext, name: string): void {
   ctx.budget.entries += 1;
   if (ctx.budget.entries > ctx.limits.maxEntries) {
-    throw new LimitError('TOO_MANY_ENTRIES', ctx.budget, `more than ${ctx.limits.maxEntries} archive entries`, ctx.container);
+    throw new LimitError('TOO_MANY_ENTRIES', ctx.budget, `more than ${ctx.limits.maxEntries} archive entries`, [...ctx.container, name]);
   }
 }

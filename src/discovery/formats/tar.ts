@@ -66,7 +66,7 @@ export async function* readTar(src: ByteSource, ctx: ReadContext): AsyncGenerato
       const { type, name } = entry.header;
       const member = pullReadable(entry);
       if (type === 'file' || type === 'contiguous-file') {
-        takeEntry(ctx);
+        takeEntry(ctx, name);
         yield* ctx.nested(name, () => new ByteSource(member.chunks));
       }
       await member.drain();

@@ -25,21 +25,27 @@ export async function* chunkText(
   let ownFrom = 0; // index in buf where the next unit's own region starts
   const pos: TextPosition = { line: 1, column: 1, offset: 0 };
 
-  for await (const chunk of chars) {
-    buf += chunk;
-    while (buf.length - ownFrom >= own + overlap) {
-      let ownEnd = ownFrom + own;
-      // never split a surrogate pair between two own regions
-      const c = buf.charCodeAt(ownEnd - 1);
-      if (c >= 0xd800 && c <= 0xdbff && ownEnd - 1 > ownFrom) ownEnd -= 1;
-      yield makeUnit(buf.slice(0, ownEnd + overlap), { ...pos }, ownFrom, ownEnd);
-      const drop = Math.max(0, ownEnd - overlap);
-      advance(pos, buf, drop);
-      buf = buf.slice(drop);
-      ownFrom = ownEnd - drop;
+  let failure: unknown = null;
+  try {
+    for await (const chunk of chars) {
+      buf += chunk;
+      while (buf.length - ownFrom >= own + overlap) {
+        let ownEnd = ownFrom + own;
+        // never split a surrogate pair between two own regions
+        const c = buf.charCodeAt(ownEnd - 1);
+        if (c >= 0xd800 && c <= 0xdbff && ownEnd - 1 > ownFrom) ownEnd -= 1;
+        yield makeUnit(buf.slice(0, ownEnd + overlap), { ...pos }, ownFrom, ownEnd);
+        const drop = Math.max(0, ownEnd - overlap);
+        advance(pos, buf, drop);
+        buf = buf.slice(drop);
+        ownFrom = ownEnd - drop;
+      }
     }
+  } catch (e) {
+    failure = e; // still hand on the text read before the failure, then report it
   }
   if (buf.length > ownFrom) yield makeUnit(buf, { ...pos }, ownFrom, buf.length);
+  if (failure !== null) throw failure;
 }
 
 /** Moves `pos` past the first `n` chars of `s`. */

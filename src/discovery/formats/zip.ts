@@ -52,7 +52,7 @@ export async function* readZip(src: ByteSource, ctx: ReadContext, filename: stri
 
 async function* readMember(archive: ZipArchive, entry: Entry, ctx: ReadContext): AsyncGenerator<ReadEvent> {
   if (entry.fileName.endsWith('/')) return;
-  takeEntry(ctx);
+  takeEntry(ctx, entry.fileName);
   const path = [...ctx.container, entry.fileName];
   if (entry.isEncrypted()) { yield skipped(path, 'ENCRYPTED_FILE', 'encrypted zip entry'); return; }
   const { maxCompressionRatio, minBytesForRatioCheck } = ctx.limits;
