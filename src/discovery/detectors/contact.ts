@@ -145,7 +145,7 @@ export function contactDetectors(): Detector[] {
       description: 'Phone number valid for its region (libphonenumber); national format needs a keyword',
       trigger: { kind: 'digits', minDigits: 7 },
       pattern: /(?<![\w+.,/:-])(?:(?:\+|00)[1-9]\d{0,2}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,5}(?![\w]|[.,/:-]\d)/g,
-      keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'cellphone', 'fax', 'call', 'contact', 'ph', 'phone number', 'tél', 'téléphone', 'telefon', 'teléfono', 'telefono', 'móvil', 'handy', 'whatsapp', 'sms', 'mob', 'tel no', 'landline'],
+      keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'cellphone', 'fax', 'call me', 'call us', 'ph', 'phone number', 'tél', 'téléphone', 'telefon', 'teléfono', 'telefono', 'móvil', 'handy', 'whatsapp', 'sms', 'mob', 'tel no', 'landline'],
       keywordRequired: true,
       validate: phone,
     }),

@@ -81,11 +81,11 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'AWS secret access key, near a keyword or paired with an access key ID',
-      trigger: { kind: 'literal', literals: ['secret', 'credential', 'akia', 'asia'], caseInsensitive: true, before: 1000, after: 1000 },
-      pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g,
+      trigger: { kind: 'literal', literals: ['secret', 'credential', 'akia', 'asia'], caseInsensitive: true, before: 250, after: 250 },
+      pattern: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g,
       keywords: ['aws_secret_access_key', 'secret access key', 'secret key', 'credentials', 'set-awscredential', 'aws secret', 'secretaccesskey'],
       keywordRequired: true,
-      near: { identifiers: ['AWS_ACCESS_KEY_ID'], distance: 1000, mode: 'orKeyword' },
+      near: { identifiers: ['AWS_ACCESS_KEY_ID'], distance: 160, mode: 'orKeyword' },
       validate: (v) => {
         if (v.endsWith('EXAMPLEKEY') || /^[0-9a-f]{40}$/i.test(v) || !hasClasses(v) || shannonEntropy(v) < 4.0) return null;
         return { confidence: 'Medium' };
@@ -220,11 +220,14 @@ export function credentialDetectors(): Detector[] {
       severity: 'High',
       description: 'HTTP Authorization: Basic header with decodable user:password',
       trigger: { kind: 'literal', literals: ['basic '], caseInsensitive: true, before: 40, after: 400 },
-      pattern: /(?<=authorization["']?\s*[:=]\s*["']?)Basic\s+[A-Za-z0-9+/]{6,}={0,2}/gi,
+      pattern: /(?<=authorization["']?\s*[:=]\s*["']?)Basic\s+[A-Za-z0-9+/]{6,}={0,2}|^Basic\s+[A-Za-z0-9+/]{6,}={0,2}$/gi,
+      keywords: ['authorization'],
       keywordRequired: false,
-      validate: (v) => {
+      validate: (v, ctx) => {
         const decoded = Buffer.from(v.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
-        return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded) ? high : null;
+        if (!/^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded)) return null;
+        // A bare "Basic …" value counts only in a field named like the Authorization header.
+        return { confidence: 'High', keywordRequired: ctx.index === 0 && v.length === ctx.text.length };
       },
       mask: () => 'Basic ****',
     }),
@@ -256,9 +259,11 @@ export function credentialDetectors(): Detector[] {
       severity: 'High',
       description: 'Password or secret assigned in configuration (key = value, key: value, "key": "value", Password=…;)',
       trigger: { kind: 'literal', literals: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'contraseña', 'passwort', 'mot de passe'], caseInsensitive: true, before: 40, after: 200 },
-      pattern: /(?<=(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|contraseña|contrasena|passwort|mot de passe)["']?\s*(?::=|=>|=|:)\s*["'`]?)(?![\s"'`])[^\s"'`,;<>{}()[\]]{6,128}/gi,
-      keywords: ['password', 'passwd', 'pwd', 'secret', 'token', 'api key', 'pass', 'contraseña', 'passwort'],
-      keywordRequired: false,
+      // Either `key = value` in the text, or (for a CSV cell / JSON value whose column or key names
+      // the password) a unit that is one token; the engine scans such units on their own.
+      pattern: /(?<=(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|contraseña|contrasena|passwort|mot de passe)["']?\s*(?::=|=>|=|:)\s*["'`]?)(?![\s"'`])[^\s"'`,;<>{}()[\]]{6,128}|^[^\s"'`,;<>{}()[\]]{6,128}$/gi,
+      keywords: ['password', 'passwd', 'pwd', 'secret', 'token', 'api key', 'pass', 'passphrase', 'private key', 'access token', 'auth token', 'contraseña', 'passwort', 'mot de passe'],
+      keywordRequired: true,
       validate: passwordValue,
       mask: (v) => '*'.repeat(Math.min(v.length, 12)),
     }),

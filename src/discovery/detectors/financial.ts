@@ -45,8 +45,11 @@ function card(v: string): Verdict | null {
   }
   const d = digitsOnly(v);
   if (d.length < 12 || d.length > 19 || allSame(d) || !luhnValid(d)) return null;
-  if (cardBrand(d) === null) return null;
-  return { confidence: 'Medium', normalized: d };
+  const brand = cardBrand(d);
+  if (brand === null) return null;
+  // Maestro's wide ranges and unusual lengths collide with random ids: only with a keyword.
+  const common = brand !== 'maestro' && (d.length === 16 || d.length === 15 || (d.length === 14 && brand === 'diners'));
+  return common ? { confidence: 'Medium', normalized: d } : { confidence: 'Medium', normalized: d, keywordRequired: true };
 }
 
 /** Registered IBAN lengths (SWIFT IBAN registry via python-stdnum iban.dat). */
@@ -99,7 +102,7 @@ export function financialDetectors(): Detector[] {
       severity: 'High',
       description: 'Payment card number: brand IIN range and length, Luhn check digit',
       trigger: { kind: 'digits', minDigits: 12 },
-      pattern: /(?<![\d.,/-])(?:\d{4}(?:[ -]?\d{2,6}){2,4}|\d{12,19})(?![\d]|[.,/-]\d)/g,
+      pattern: /(?<![A-Za-z0-9.,/-]|\d[ -])(?:\d{4}(?:[ -]?\d{2,6}){2,4}|\d{12,19})(?![\d]|[.,/-]\d)/g,
       keywords: ['credit card', 'card number', 'card no', 'card num', 'card', 'cc#', 'cc', 'ccn', 'pan', 'visa', 'mastercard', 'master card', 'amex', 'american express', 'discover', 'jcb', 'diners', 'maestro', 'unionpay', 'debit', 'carte bancaire', 'kreditkarte', 'tarjeta', 'carta di credito', 'payment'],
       keywordRequired: true,
       validate: card,
@@ -111,10 +114,10 @@ export function financialDetectors(): Detector[] {
       severity: 'Medium',
       description: 'Card expiry date (MM/YY, MM/YYYY) near a card number and an expiry keyword',
       trigger: { kind: 'digits', minDigits: 3 },
-      pattern: /(?<![\d/.-])(?:0[1-9]|1[0-2]) ?[/-] ?(?:20)?\d\d(?![\d/.-])/g,
+      pattern: /(?<![\d/.-])(?:0[1-9]|1[0-2]) ?[/-] ?(?:20)?\d\d(?![\d/-]|\.\d)/g,
       keywords: ['exp', 'expiry', 'expiration', 'expires', 'exp date', 'expiry date', 'valid thru', 'valid through', 'good thru', 'valid until', 'mm/yy', 'ablaufdatum', "date d'expiration", 'vencimiento', 'scadenza'],
       keywordRequired: true,
-      near: { identifiers: CARD_IDS, distance: 120, mode: 'required' },
+      near: { identifiers: CARD_IDS, distance: 60, after: 0, mode: 'required' },
       confidence: 'Medium',
     }),
     regexDetector({
@@ -123,12 +126,13 @@ export function financialDetectors(): Detector[] {
       severity: 'High',
       description: 'Card verification code (CVV/CVC/CID) near a card number and a keyword',
       trigger: { kind: 'digits', minDigits: 3 },
-      pattern: /(?<![\d/.-])\d{3,4}(?![\d/.-])/g,
+      pattern: /(?<![\d/.-])\d{3,4}(?![\d/-]|\.\d)/g,
       keywords: ['cvv', 'cvv2', 'cvc', 'cvc2', 'cid', 'csc', 'security code', 'card verification', 'verification code', 'card code', 'cvn', 'kartenprüfnummer', 'cryptogramme'],
-      maxDistance: 20,
+      maxDistance: 12,
       keywordRequired: true,
-      near: { identifiers: CARD_IDS, distance: 160, mode: 'required' },
-      confidence: 'Medium',
+      near: { identifiers: CARD_IDS, distance: 80, after: 0, mode: 'required' },
+      // Only the first number after the keyword is the code ("CVV 123, room 204").
+      validate: (v, ctx) => (/(?:cvv2?|cvc2?|csc|cid|cvn|code)\W{0,4}\d{3,4}\D{1,10}$/i.test(ctx.text.slice(Math.max(0, ctx.index - 30), ctx.index)) ? null : { confidence: 'Medium' }),
       mask: (v) => '*'.repeat(v.length),
     }),
     regexDetector({
@@ -174,8 +178,8 @@ export function financialDetectors(): Detector[] {
       severity: 'High',
       description: 'US/Canada bank account number (8-17 digits) near a bank-account keyword',
       trigger: { kind: 'digits', minDigits: 8 },
-      pattern: /(?<![\d-])\d{8,17}(?![\d-])/g,
-      keywords: ['bank account', 'bank acct', 'checking account', 'checking acct', 'deposit account', 'deposit acct', 'savings account', 'savings acct', 'chequing account', 'chequing acct', 'account number', 'account no', 'acct no', 'acct number', 'acct#', 'account#', 'bank account number', 'beneficiary account'],
+      pattern: /(?<![A-Za-z0-9-]|\d[ -])\d{8,17}(?![A-Za-z0-9-]|[ -]\d)/g,
+      keywords: ['bank account', 'bank acct', 'checking account', 'checking acct', 'deposit account', 'deposit acct', 'savings account', 'savings acct', 'chequing account', 'chequing acct', 'account number', 'account no', 'acct no', 'acct number', 'acct#', 'account#', 'acct #', 'account #', 'acct no.', 'account no.', 'bank account number', 'beneficiary account'],
       keywordRequired: true,
       validate: (v) => (allSame(v) ? null : { confidence: 'Medium' }),
       mask: maskLast4,
@@ -186,7 +190,7 @@ export function financialDetectors(): Detector[] {
       severity: 'Low',
       description: 'SWIFT/BIC code (bank, ISO country, location, optional branch) near a keyword',
       trigger: { kind: 'literal', literals: ['swift', 'bic', 'bank identifier'], caseInsensitive: true, before: 0, after: 60 },
-      pattern: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z2-9][A-NP-Z0-9](?:[A-Z0-9]{3})?(?![A-Za-z0-9])/g,
+      pattern: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z2-9][A-Z0-9](?:[A-Z0-9]{3})?(?![A-Za-z0-9])/g,
       keywords: ['swift', 'bic', 'swift code', 'bic code', 'swift/bic', 'bank identifier code', 'swift-bic', 'code swift'],
       keywordRequired: true,
       validate: (v) => (ISO_COUNTRIES.has(v.slice(4, 6)) ? { confidence: 'Medium' } : null),

@@ -107,7 +107,7 @@ export function healthDetectors(): Detector[] {
       description: 'Health insurance member / subscriber / policy id (6-20 alphanumerics with 4+ digits) near a keyword',
       trigger: { kind: 'digits', minDigits: 4 },
       pattern: /(?<![A-Za-z0-9-])[A-Z0-9]{1,5}[-]?\d{3,15}(?:[-]?[A-Z0-9]{1,4})?(?![A-Za-z0-9-])/g,
-      keywords: ['member id', 'member number', 'member no', 'subscriber id', 'subscriber number', 'insurance id', 'policy number', 'policy no', 'policy id', 'health plan id', 'insured id', 'plan member id', 'medicaid id', 'medicaid number', 'ehic', 'health insurance number', 'insurance number', 'versichertennummer', 'krankenversichertennummer', 'carte vitale', 'health card number', 'health number', 'phn'],
+      keywords: ['member id', 'member number', 'member no', 'subscriber id', 'subscriber number', 'insurance id', 'policy number', 'policy no', 'policy id', 'health plan id', 'insured id', 'plan member id', 'medicaid id', 'medicaid number', 'ehic', 'health insurance number', 'versichertennummer', 'krankenversichertennummer', 'carte vitale', 'health card number', 'health number', 'phn'],
       keywordRequired: true,
       validate: (v) => {
         const c = v.replace(/-/g, '');

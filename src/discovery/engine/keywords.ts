@@ -7,8 +7,11 @@
  */
 
 export interface KeywordMatcher {
-  /** True when a keyword ends at most `maxDistance` chars before `anchor` in `text` (and before `start`). */
-  near(text: string, start: number, end: number): boolean;
+  /**
+   * True when a keyword ends at most `maxDistance` chars before the match (its start or end, see
+   * distanceTo) and before its start; text before `lowerBound` (another unit) is not looked at.
+   */
+  near(text: string, start: number, end: number, lowerBound?: number): boolean;
   /** True when one of the context words (column names, JSON path elements) contains a keyword. */
   inContext(contextKeywords: readonly string[] | undefined): boolean;
 }
@@ -50,10 +53,10 @@ export function createKeywordMatcher(
   const longest = keywords.reduce((m, k) => Math.max(m, k.length), 0) * 2;
   const contextCache = new Map<string, boolean>();
   return {
-    near(text, start, end) {
+    near(text, start, end, lowerBound = 0) {
       const anchor = distanceTo === 'start' ? start : end;
       const threshold = anchor - maxDistance; // keyword must end at or after this index
-      const from = Math.max(0, threshold - longest);
+      const from = Math.max(lowerBound, threshold - longest);
       if (from >= start) return false;
       const window = text.slice(from, start);
       re.lastIndex = 0;

@@ -60,7 +60,8 @@ export interface Candidate {
   id?: string;
   /**
    * Overrides `Detector.keywordRequired` for this candidate (e.g. a phone number in international
-   * format stands alone, a national-format one needs a keyword).
+   * format stands alone, a national-format one needs a keyword). `true` is strict: the candidate
+   * is dropped without a keyword even when the detector has a `noKeywordId`.
    */
   keywordRequired?: boolean;
 }
@@ -98,10 +99,17 @@ export interface Detector {
   /** When set, keyword-less matches are reported under this id instead of being dropped. */
   readonly noKeywordId?: string;
   /**
-   * Relation to other detections in the same unit: keep a match only when a match of one of
-   * `identifiers` lies within `distance` chars (either side). `orKeyword`: a keyword also suffices.
+   * Relation to other detections in the same scanned batch (a unit, or the cells of a row):
+   * keep a match only when a match of one of `identifiers` ends at most `distance` chars before
+   * it, or starts at most `after` (default `distance`) chars after it. `orKeyword`: a keyword
+   * also suffices.
    */
-  readonly near?: { readonly identifiers: readonly string[]; readonly distance: number; readonly mode: 'required' | 'orKeyword' };
+  readonly near?: {
+    readonly identifiers: readonly string[];
+    readonly distance: number;
+    readonly after?: number;
+    readonly mode: 'required' | 'orKeyword';
+  };
   /**
    * Words that cancel a match when they occur within `maxDistance` chars before it (case-insensitive,
    * same variant rules as keywords), e.g. `version` before a dotted quad.

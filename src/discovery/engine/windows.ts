@@ -73,6 +73,8 @@ export function mapBack(c: Compacted, start: number, end: number): [number, numb
 const isWord = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** Space, hyphen, dot, slash. */
+const isSep = (c: number): boolean => c === 32 || c === 45 || c === 46 || c === 47;
 
 const DIGIT = /[0-9]/g;
 
@@ -94,13 +96,25 @@ export function digitWindows(text: string, minDigits: number): Array<[number, nu
     const runEnd = last + 1;
     DIGIT.lastIndex = runEnd;
     if (count < minDigits) continue;
+    // Widen to the surrounding word, then over one separator and one more word on each side
+    // (NINO "AB 12 34 56 C", DNI "12345678-Z", IBAN "DE89 3704…"), plus a char of punctuation.
     let s = runStart;
     const sMin = Math.max(0, runStart - WORD_REACH);
     while (s > sMin && isWord(text.charCodeAt(s - 1))) s--;
+    if (s > 1 && isSep(text.charCodeAt(s - 1)) && isWord(text.charCodeAt(s - 2))) {
+      s--;
+      const sMin2 = Math.max(0, s - 12);
+      while (s > sMin2 && isWord(text.charCodeAt(s - 1))) s--;
+    }
     s = Math.max(0, s - 2);
     let e = runEnd;
     const eMax = Math.min(n, runEnd + WORD_REACH);
     while (e < eMax && isWord(text.charCodeAt(e))) e++;
+    if (e + 1 < n && isSep(text.charCodeAt(e)) && isWord(text.charCodeAt(e + 1))) {
+      e++;
+      const eMax2 = Math.min(n, e + 12);
+      while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
+    }
     e = Math.min(n, e + 1);
     out.push([s, e]);
   }
