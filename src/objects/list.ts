@@ -41,6 +41,12 @@ export async function listObjects(
   const entries: Array<ListEntry | PrefixEntry> = [];
   let after = args.after;
   let lastPrefix: string | null = null;
+  // A marker that is itself a common prefix (NextMarker / continuation after a roll-up) means
+  // "after everything under that prefix".
+  if (after !== undefined && after.startsWith(prefix) && rollUp(after, prefix, args.delimiter) === after) {
+    lastPrefix = after;
+    after = skipPast(after);
+  }
   const batchSize = Math.min(1000, Math.max(args.maxKeys, 1)) + 1;
   for (;;) {
     const batch = await ctx.metadata.listLatest(args.bucket, { prefix, ...(after !== undefined ? { after } : {}), limit: batchSize });
@@ -90,6 +96,11 @@ export async function listObjectVersions(
   let keyMarker = args.keyMarker;
   let versionIdMarker = args.keyMarker !== undefined ? args.versionIdMarker : undefined;
   let lastPrefix: string | null = null;
+  if (keyMarker !== undefined && keyMarker.startsWith(prefix) && rollUp(keyMarker, prefix, args.delimiter) === keyMarker) {
+    lastPrefix = keyMarker;
+    keyMarker = skipPast(keyMarker);
+    versionIdMarker = undefined;
+  }
   const batchSize = Math.min(1000, Math.max(args.maxKeys, 1)) + 1;
   let lastRec: ObjectVersionRecord | null = null;
   for (;;) {

@@ -54,7 +54,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
       opName = resolveOperation(req.method ?? 'GET', query, req.headers, target);
       const operation = S3_OPERATIONS[opName];
       const auth = await verifyRequest(
-        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headers },
+        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
         { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
       );
       await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport);
