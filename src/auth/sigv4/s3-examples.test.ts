@@ -172,7 +172,7 @@ describe('S3 streaming (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) example', () => {
   it('a body with one flipped data byte fails with auth.chunk_signature_mismatch', async () => {
     const auth = await verified();
     const framed = framedBody();
-    framed[66000] ^= 1; // inside the 1024-byte chunk
+    framed.writeUInt8(framed.readUInt8(66000) ^ 1, 66000); // inside the 1024-byte chunk
     await assert.rejects(collect(framed, auth.payload, 4096), (e) => isCofferError(e, 'auth.chunk_signature_mismatch'));
   });
 
