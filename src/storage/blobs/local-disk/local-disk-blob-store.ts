@@ -23,6 +23,8 @@ import type { BlobStore, BlobWriter } from '../port.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const TEMP_SUFFIX = '.tmp';
+/** Read chunk size: large enough for throughput, small enough to bound memory per stream. */
+const READ_CHUNK = 256 * 1024;
 
 export interface LocalDiskBlobStoreOptions {
   /** Root directory; created (0700) if missing. */
@@ -174,7 +176,7 @@ export class LocalDiskBlobStore implements BlobStore {
       read: readCb,
       close: closeCb,
     };
-    return createReadStream(this.#path(blobId), { ...(range ?? {}), fs } as Parameters<typeof createReadStream>[1]);
+    return createReadStream(this.#path(blobId), { ...range, highWaterMark: READ_CHUNK, fs });
   }
 
   async size(blobId: string): Promise<number> {
