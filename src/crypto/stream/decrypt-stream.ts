@@ -8,11 +8,12 @@
  *                         emit the part of chunk i inside the range
  *   more input than expected, or less, or any tag failure -> CofferError('crypto.integrity')
  *
- * Plaintext of a chunk is released only after its tag verified. The final flag comes from the
+ * Body bytes are fed to the chunk's decipher as they arrive (no copy); its output is held and
+ * released only after the chunk's tag verified, so memory stays at about one chunk. The final flag comes from the
  * expected size, so a blob cut at a chunk boundary (its new last chunk sealed as non-final) or
  * extended by a chunk (the real final chunk no longer last) fails.
  */
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, type DecipherGCM } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CofferError } from '../../shared/index.js';
 import { dataKeyBytes, type DataKey } from '../envelope/data-key.js';
@@ -67,9 +68,13 @@ class DecryptStream extends Transform {
   #headerLen = 0;
   #keys: StreamKeys | null = null;
   #plan: Plan | null = null;
-  #buf: Buffer | null = null;
-  #len = 0;
   #index = 0;
+  /** Decipher of the chunk being read, with its unread body bytes, tag so far and held output. */
+  #decipher: DecipherGCM | null = null;
+  #bodyLeft = 0;
+  readonly #tag = Buffer.alloc(TAG_SIZE);
+  #tagLen = 0;
+  #held: Buffer[] = [];
   #failed = false;
   #pending: Error | null = null;
 
@@ -136,12 +141,6 @@ class DecryptStream extends Transform {
     };
     this.#index = first;
     this.#keys = deriveStreamKeys(dataKeyBytes(this.#dataKey), h.raw);
-    this.#buf = Buffer.allocUnsafe(h.chunkSize + TAG_SIZE);
-  }
-
-  #encLen(i: number): number {
-    const p = this.#plan!;
-    return (i === p.finalIndex ? p.lastLen : p.chunkSize) + TAG_SIZE;
   }
 
   override _transform(input: Buffer | Uint8Array | string, encoding: BufferEncoding, callback: TransformCallback): void {
@@ -159,25 +158,28 @@ class DecryptStream extends Transform {
         this.#headerBuf = null;
         this.#start(header);
       }
+      // Body bytes go straight into the decipher (no copy); only the 16 tag bytes are gathered.
       const plan = this.#plan!;
-      const buf = this.#buf!;
       let off = 0;
       while (off < data.length) {
-        if (this.#index > plan.last) throw integrity('ciphertext longer than expected');
-        const need = this.#encLen(this.#index);
-        if (this.#len === 0 && data.length - off >= need) {
-          this.#open(data.subarray(off, off + need));
-          off += need;
+        if (this.#decipher === null) {
+          if (this.#index > plan.last) throw integrity('ciphertext longer than expected');
+          this.#begin();
+        }
+        const avail = data.length - off;
+        if (this.#bodyLeft > 0) {
+          const n = Math.min(this.#bodyLeft, avail);
+          const out = this.#decipher!.update(data.subarray(off, off + n));
+          if (out.length > 0) this.#held.push(out);
+          this.#bodyLeft -= n;
+          off += n;
           continue;
         }
-        const n = Math.min(need - this.#len, data.length - off);
-        data.copy(buf, this.#len, off, off + n);
-        this.#len += n;
+        const n = Math.min(TAG_SIZE - this.#tagLen, avail);
+        data.copy(this.#tag, this.#tagLen, off, off + n);
+        this.#tagLen += n;
         off += n;
-        if (this.#len === need) {
-          this.#len = 0;
-          this.#open(buf.subarray(0, need));
-        }
+        if (this.#tagLen === TAG_SIZE) this.#verifyAndEmit();
       }
       callback();
     } catch (e) {
@@ -206,37 +208,53 @@ class DecryptStream extends Transform {
     callback(error);
   }
 
-  #open(chunk: Buffer): void {
+  #begin(): void {
     const keys = this.#keys!;
     const plan = this.#plan!;
     const i = this.#index;
-    const body = chunk.subarray(0, chunk.length - TAG_SIZE);
-    let pt: Buffer;
+    const final = i === plan.finalIndex;
+    const d = createDecipheriv('aes-256-gcm', keys.key, chunkNonce(keys, i, final), { authTagLength: TAG_SIZE });
+    d.setAAD(keys.aad);
+    this.#decipher = d;
+    this.#bodyLeft = final ? plan.lastLen : plan.chunkSize;
+    this.#tagLen = 0;
+    this.#held = [];
+  }
+
+  /** Checks the tag of the current chunk, then releases the part of it inside the range. */
+  #verifyAndEmit(): void {
+    const plan = this.#plan!;
+    const d = this.#decipher!;
+    this.#decipher = null;
     try {
-      const d = createDecipheriv('aes-256-gcm', keys.key, chunkNonce(keys, i, i === plan.finalIndex), {
-        authTagLength: TAG_SIZE,
-      });
-      d.setAAD(keys.aad);
-      d.setAuthTag(chunk.subarray(chunk.length - TAG_SIZE));
-      pt = d.update(body);
+      d.setAuthTag(this.#tag);
       d.final();
     } catch (e) {
       throw integrity('chunk failed authentication', e);
     }
-    this.#index++;
-    let from = 0;
-    if (i === plan.first) from = plan.skip;
-    const to = Math.min(pt.length, from + plan.remaining);
-    if (to > from) {
-      this.push(from === 0 && to === pt.length ? pt : pt.subarray(from, to));
-      plan.remaining -= to - from;
+    const held = this.#held;
+    this.#held = [];
+    const from = this.#index === plan.first ? plan.skip : 0;
+    const to = from + plan.remaining; // may pass the chunk end; clipped per piece below
+    let pos = 0;
+    for (const piece of held) {
+      const a = Math.max(from, pos);
+      const b = Math.min(to, pos + piece.length);
+      if (b > a) {
+        this.push(a === pos && b === pos + piece.length ? piece : piece.subarray(a - pos, b - pos));
+        plan.remaining -= b - a;
+      }
+      pos += piece.length;
     }
+    this.#index++;
   }
 
   #wipe(): void {
     this.#keys?.key.fill(0);
-    this.#buf?.fill(0);
-    this.#len = 0;
+    // Unverified plaintext of a chunk that never passed its tag check.
+    for (const b of this.#held) b.fill(0);
+    this.#held = [];
+    this.#decipher = null;
   }
 }
 
