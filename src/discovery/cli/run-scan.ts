@@ -11,8 +11,7 @@
  */
 import type { ObjectFindings } from '../engine/model.js';
 import type { Scanner } from '../engine/scanner.js';
-import { readUnits } from '../formats/read-units.js';
-import type { FormatName } from '../formats/types.js';
+import { readUnits, type FormatName } from '../formats/index.js';
 import type { SkippedPart } from '../types.js';
 import type { Progress } from './progress.js';
 import type { ScanObject } from './scan-object.js';
