@@ -250,12 +250,14 @@ export function runBlobStoreContract(makeStore: MakeBlobStore, name = 'BlobStore
         for await (const chunk of store.read(id)) {
           outHash.update(chunk as Buffer);
           length += (chunk as Buffer).length;
-          if (++n % 128 === 0) peak.bytes = Math.max(peak.bytes, liveBytes());
+          if (++n % 16 === 1) peak.bytes = Math.max(peak.bytes, liveBytes());
         }
         assert.equal(length, total);
         assert.equal(outHash.digest('hex'), inHash.digest('hex'));
+        // Freed Buffers are released lazily, so allow generous slack; holding the blob would
+        // show at least 56 MiB at the last write sample or the first read sample.
         const growth = peak.bytes - base;
-        assert.ok(growth < 16 * MiB, `memory grew by ${Math.round(growth / MiB)} MiB while streaming 64 MiB`);
+        assert.ok(growth < 40 * MiB, `memory grew by ${Math.round(growth / MiB)} MiB while streaming 64 MiB`);
       }));
   });
 }
