@@ -49,6 +49,7 @@ function malformed(where: Where, message: string): Error {
 /** Rejects non-SigV4 schemes with auth.unsupported_algorithm. */
 export function parseAuthorizationHeader(value: string): ParsedAuth {
   const trimmed = value.trim();
+  if (trimmed === '') throw malformed('header', 'the Authorization header is empty');
   const sp = trimmed.search(/[ \t]/);
   const algorithm = sp === -1 ? trimmed : trimmed.slice(0, sp);
   if (algorithm !== SIGV4_ALGORITHM) {
@@ -127,7 +128,7 @@ export function hasPresignedParams(params: readonly QueryParam[]): boolean {
   for (const p of params) {
     const n = p.name.toLowerCase();
     if (n === 'x-amz-algorithm' || n === 'x-amz-credential' || n === 'x-amz-signature') return true;
-    if (p.name === 'AWSAccessKeyId' || p.name === 'Signature') return true;
+    if (p.name === 'AWSAccessKeyId') return true;
   }
   return false;
 }
