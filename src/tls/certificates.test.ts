@@ -10,7 +10,7 @@ import { createLocalCa, issueServerCertificate, type CertificateMaterial } from 
 
 const DAY = 86_400_000;
 
-describe('createLocalCa and issueServerCertificate', () => {
+describe('createLocalCa and issueServerCertificate', { timeout: 60_000 }, () => {
   let dir: string;
   let ca: CertificateMaterial;
   let server: CertificateMaterial;

@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const fixedClock = (ms: number): Clock => ({ now: () => ms });
 const mode = (file: string) => statSync(file).mode & 0o777;
 
-describe('ensureTlsMaterial', () => {
+describe('ensureTlsMaterial', { timeout: 60_000 }, () => {
   let dir: string;
   const t0 = Date.now();
 

@@ -62,7 +62,7 @@ async function hasIpv6Loopback(): Promise<boolean> {
   }
 }
 
-describe('TLS handshakes with the issued certificate and tlsServerOptions', () => {
+describe('TLS handshakes with the issued certificate and tlsServerOptions', { timeout: 60_000 }, () => {
   let ca: CertificateMaterial;
   let cert: CertificateMaterial;
   let v4: Running;
@@ -136,6 +136,37 @@ describe('TLS handshakes with the issued certificate and tlsServerOptions', () =
       assert.equal(r.protocol, 'TLSv1.3');
     } finally {
       await stop(only13);
+    }
+  });
+
+  it('offers only X25519, P-256 and P-384 for key exchange', async () => {
+    const r = await handshake({ host: '127.0.0.1', port: v4.port, ca: ca.certPem, servername: 'localhost', ecdhCurve: 'X25519' });
+    assert.equal(r.body, 'ok');
+    await assert.rejects(handshake({ host: '127.0.0.1', port: v4.port, ca: ca.certPem, servername: 'localhost', ecdhCurve: 'P-521' }), /handshake failure/);
+  });
+
+  it('refuses a client-initiated TLS 1.2 renegotiation', async () => {
+    // A server that keeps the connection open, so only the renegotiation attempt can end it.
+    const quiet = createServer(tlsServerOptions({ certPem: cert.certPem, keyPem: cert.keyPem }), (s) => {
+      s.on('error', () => {});
+      s.resume();
+    });
+    await new Promise<void>((resolve) => quiet.listen(0, '127.0.0.1', resolve));
+    let socket: TLSSocket | undefined;
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        socket = connect({ host: '127.0.0.1', port: (quiet.address() as AddressInfo).port, ca: ca.certPem, servername: 'localhost', maxVersion: 'TLSv1.2' }, () => {
+          socket?.renegotiate({}, (err) => resolve(err ? `callback error: ${err.message}` : 'renegotiated'));
+          socket?.write('x'); // drives the renegotiation handshake
+        });
+        socket.resume();
+        socket.on('error', (e) => resolve(`error: ${e.message}`));
+        socket.on('close', () => resolve('closed'));
+      });
+      assert.match(outcome, /no renegotiation|closed|error/);
+    } finally {
+      socket?.destroy();
+      await new Promise((resolve) => quiet.close(resolve));
     }
   });
 

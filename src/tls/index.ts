@@ -9,6 +9,8 @@ export { createLocalCa, type CreateLocalCaOptions, type CertificateMaterial } fr
 export { issueServerCertificate, MAX_SERVER_CERT_DAYS, type IssueServerCertificateOptions } from './issue-server-certificate.js';
 /** Creates or refreshes DIR/tls/{ca.pem, ca-key.pem, server.pem, server-key.pem} and returns paths and PEMs. */
 export { ensureTlsMaterial, type EnsureTlsMaterialOptions, type TlsMaterial, type ServerCertAction } from './ensure-tls-material.js';
+/** Loads operator-provided cert/key files (config tls.certFile/keyFile), checking the pair matches and is valid now. */
+export { readTlsFiles, type ReadTlsFilesOptions, type TlsFiles } from './read-tls-files.js';
 /** `tls.createServer` options enforcing the policy; the cipher lists and curves it uses. */
 export {
   tlsServerOptions, TLS13_CIPHERSUITES, TLS12_CIPHERS, ECDH_CURVES, type TlsMinVersion, type TlsServerOptionsInput,
