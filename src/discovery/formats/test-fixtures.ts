@@ -44,3 +44,45 @@ export function markFirstZipEntryEncrypted(zip: Buffer): Buffer {
   }
   return out;
 }
+
+/**
+ * A minimal valid PDF: one page per entry of `pages`, each a list of text lines drawn top-down
+ * in Helvetica; `encrypt` adds a Standard security handler whose user password is not empty.
+ */
+export function pdfOf(pages: string[][], opts: { encrypt?: boolean } = {}): Buffer {
+  const objects: string[] = [];
+  const pageIds: number[] = [];
+  const fontId = 3;
+  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objects[fontId] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+  let next = 4;
+  for (const lines of pages) {
+    const pageId = next++;
+    const contentId = next++;
+    pageIds.push(pageId);
+    const esc = (s: string) => s.replace(/([\\()])/g, '\\$1');
+    const ops = lines.map((l, i) => `${i === 0 ? '72 720 Td' : '0 -20 Td'} (${esc(l)}) Tj`).join('\n');
+    const stream = `BT /F1 12 Tf\n${ops}\nET`;
+    objects[pageId] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${contentId} 0 R /Resources << /Font << /F1 ${fontId} 0 R >> >> >>`;
+    objects[contentId] = `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`;
+  }
+  objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
+  let encryptRef = '';
+  if (opts.encrypt) {
+    const id = next++;
+    const hex = (b: number) => `<${b.toString(16).padStart(2, '0').repeat(32)}>`;
+    objects[id] = `<< /Filter /Standard /V 1 /R 2 /O ${hex(0x11)} /U ${hex(0x22)} /P -44 >>`;
+    encryptRef = ` /Encrypt ${id} 0 R /ID [${hex(0x33).slice(0, 34)}> ${hex(0x33).slice(0, 34)}>]`;
+  }
+  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  for (let i = 1; i < objects.length; i++) {
+    offsets[i] = Buffer.byteLength(out, 'latin1');
+    out += `${i} 0 obj\n${objects[i]}\nendobj\n`;
+  }
+  const xref = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
+  for (let i = 1; i < objects.length; i++) out += `${String(offsets[i]).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length} /Root 1 0 R${encryptRef} >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
