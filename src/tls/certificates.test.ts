@@ -51,6 +51,7 @@ describe('createLocalCa and issueServerCertificate', { timeout: 60_000 }, () => 
     for (const san of ['DNS:localhost', 'DNS:s3.localhost', 'DNS:*.s3.localhost', 'IP Address:127.0.0.1', 'IP Address:0:0:0:0:0:0:0:1', 'IP Address:10.1.2.3', 'IP Address:FD00:0:0:0:0:0:0:1']) {
       assert.ok(text.includes(san), `SAN ${san} present`);
     }
+    assert.match(text, /Subject: CN = s3\.localhost\n/);
     assert.match(text, /Extended Key Usage:\s+TLS Web Server Authentication/);
     assert.match(text, /Basic Constraints: critical\s+CA:FALSE/);
     assert.match(text, /Key Usage: critical\s+Digital Signature/);

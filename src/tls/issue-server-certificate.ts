@@ -6,7 +6,7 @@
  *   names    = classify(configured names + localhost, 127.0.0.1, ::1) -> DNS / IP SANs
  *   validity = [now - 1h, now - 1h + days]  with days <= 397 (CA/Browser Forum limit),
  *              cut at the CA's own notAfter
- *   subject  = CN=<first DNS name>; issuer = CA subject
+ *   subject  = CN=<first configured non-wildcard DNS name, else localhost>; issuer = CA subject
  *   extensions:
  *     basicConstraints  critical  CA:FALSE
  *     keyUsage          critical  digitalSignature           (ECDHE: the key only signs)
@@ -17,6 +17,7 @@
  *   signature = ECDSA-with-SHA256 by the CA key
  */
 import { X509Certificate as NodeX509, createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Clock } from '../shared/index.js';
 import { CofferError, systemClock } from '../shared/index.js';
 import type { CertificateMaterial } from './create-local-ca.js';
@@ -59,7 +60,7 @@ export async function issueServerCertificate(options: IssueServerCertificateOpti
   const cert = await x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerialNumber(),
-      subject: [{ CN: [names.dns[0] ?? 'localhost'] }],
+      subject: [{ CN: [commonNameFor(options.names)] }],
       issuer: caCert.subjectName,
       notBefore,
       notAfter,
@@ -106,4 +107,9 @@ async function loadCa(ca: CertificateMaterial, now: number) {
     throw new CofferError('tls.ca_expired', { message: `the CA certificate is not valid now (valid until ${caCert.notAfter.toISOString()})` });
   }
   return { caCert, signingKey: await importSigningKey(ca.keyPem) };
+}
+
+/** Clients match SANs only; the CN is informational, so it shows the operator's main name. */
+function commonNameFor(names: readonly string[]): string {
+  return names.map((n) => n.trim().toLowerCase()).find((n) => isIP(n.replace(/^\[(.*)\]$/, '$1')) === 0 && !n.startsWith('*.')) ?? 'localhost';
 }
