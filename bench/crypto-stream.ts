@@ -94,6 +94,11 @@ const encSecs = await timed(() => pipeline(source(total, writeSize), createEncry
 if (encSink.bytes !== ciphertextSize(total)) throw new Error('unexpected ciphertext size');
 row('createEncryptStream', total, encSecs, `${values.mib} MiB, ${writeSize}-byte writes`);
 
+const knownSink = sink();
+const knownSecs = await timed(() => pipeline(source(total, writeSize), createEncryptStream(dk, { plaintextSize: total }), knownSink));
+if (knownSink.bytes !== ciphertextSize(total)) throw new Error('unexpected ciphertext size');
+row('createEncryptStream, size declared', total, knownSecs, `${values.mib} MiB, ${writeSize}-byte writes`);
+
 const blob: Buffer[] = [];
 await pipeline(source(total, writeSize), createEncryptStream(dk), sink(blob));
 {

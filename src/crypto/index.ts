@@ -34,7 +34,10 @@ export { createEnvelope, type Envelope, type EnvelopeOptions } from './envelope/
 /** Re-seals a data key under a new context and/or master key without touching the blob. */
 export { rewrap, type RewrapOptions } from './envelope/rewrap.js';
 
-/** Transform: plaintext -> blob (header + 64 KiB AES-256-GCM chunks), constant memory. */
+/**
+ * Transform: plaintext -> blob (header + 64 KiB AES-256-GCM chunks), constant memory. Pass
+ * `plaintextSize` when known: no copying, and a length mismatch fails ('crypto.size_mismatch').
+ */
 export { createEncryptStream, type EncryptStreamOptions } from './stream/encrypt-stream.js';
 /** Transform: blob (or header + planned range) -> verified plaintext; errors 'crypto.integrity'. */
 export { createDecryptStream, type DecryptStreamOptions } from './stream/decrypt-stream.js';

@@ -43,6 +43,7 @@ describe('blob format v1 (FORMAT.md)', () => {
       const blob = await encrypt(dk, pt, { chunkSize, random: () => Buffer.from(salt) });
       const hand = blobByHand(keyBytes, salt, chunkSize, pt);
       assert.deepEqual(blob, hand);
+      assert.deepEqual(await encrypt(dk, pt, { chunkSize, plaintextSize: size, random: () => Buffer.from(salt) }, [5, 9]), hand);
       assert.deepEqual(await decrypt(dk, hand, { plaintextSize: size }), pt);
     });
   }

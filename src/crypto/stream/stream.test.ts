@@ -29,6 +29,14 @@ describe('encrypt and decrypt streams', () => {
       assert.equal(blob.length, ciphertextSize(size));
       assert.deepEqual(await decrypt(dk, blob, { plaintextSize: size }), pt);
     });
+
+    it(`round-trips a ${size}-byte plaintext whose size is declared up front`, async () => {
+      const dk = DataKey.generate();
+      const pt = randomBytes(size);
+      const blob = await encrypt(dk, pt, { plaintextSize: size }, [1000, 65536, 70000]);
+      assert.equal(blob.length, ciphertextSize(size));
+      assert.deepEqual(await decrypt(dk, blob, { plaintextSize: size }), pt);
+    });
   }
 
   it('round-trips random sizes written and read in random piece sizes', async () => {
@@ -39,7 +47,8 @@ describe('encrypt and decrypt streams', () => {
       const pt = randomBytes(size);
       const writes = Array.from({ length: 5 }, () => randomInt(1, 2 * chunkSize + 40));
       const reads = Array.from({ length: 5 }, () => randomInt(1, 3 * chunkSize + 40));
-      const blob = await encrypt(dk, pt, { chunkSize }, writes);
+      const declared = round % 2 === 0 ? { plaintextSize: size } : {};
+      const blob = await encrypt(dk, pt, { chunkSize, ...declared }, writes);
       assert.equal(blob.length, ciphertextSize(size, chunkSize), `size ${size} chunk ${chunkSize}`);
       assert.deepEqual(await decrypt(dk, blob, { plaintextSize: size }, reads), pt);
     }
@@ -53,6 +62,17 @@ describe('encrypt and decrypt streams', () => {
     const whole = await encrypt(dk, pt, fixed);
     assert.deepEqual(await encrypt(dk, pt, fixed, [1]), whole);
     assert.deepEqual(await encrypt(dk, pt, fixed, [63, 65, 128, 129, 7]), whole);
+    assert.deepEqual(await encrypt(dk, pt, { ...fixed, plaintextSize: 1000 }), whole);
+    assert.deepEqual(await encrypt(dk, pt, { ...fixed, plaintextSize: 1000 }, [1, 200, 63]), whole);
+  });
+
+  it('fails when the input is longer or shorter than the declared size', async () => {
+    const dk = DataKey.generate();
+    const mismatch = (e: unknown) => isCofferError(e, 'crypto.size_mismatch');
+    await assert.rejects(encrypt(dk, randomBytes(101), { plaintextSize: 100 }), mismatch);
+    await assert.rejects(encrypt(dk, randomBytes(99), { plaintextSize: 100 }), mismatch);
+    await assert.rejects(encrypt(dk, randomBytes(1), { plaintextSize: 0 }), mismatch);
+    await assert.rejects(encrypt(dk, Buffer.alloc(0), { plaintextSize: 1 }), mismatch);
   });
 
   it('encodes an empty plaintext as a header plus one final empty chunk', async () => {
