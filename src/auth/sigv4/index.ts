@@ -5,6 +5,8 @@
 
 /** Verifies header-signed and presigned requests; rejects with CofferError 'auth.*' (see errors.ts for the mapping). */
 export { verifyRequest } from './verify-request.js';
+/** Verifies the signature and expiry of a browser POST upload policy (conditions are evaluated by the caller). */
+export { verifyPostPolicy, type PostPolicy, type VerifiedPostPolicy } from './verify-post-policy.js';
 /** Streaming Transform that decodes/verifies the body according to AuthenticatedRequest.payload. */
 export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions } from './payload-verifier.js';
 /** Request, options and result types; AuthenticatedRequest is branded (only verifyRequest makes one). */

@@ -72,13 +72,14 @@ export type PayloadMode =
 
 declare const authenticatedBrand: unique symbol;
 
-/** A request whose signature verified. Only verifyRequest produces one (the brand cannot be forged without a cast). */
+/** A request whose signature verified. Only verifyRequest / verifyPostPolicy produce one (the brand cannot be forged without a cast). */
 export interface AuthenticatedRequest {
   readonly [authenticatedBrand]: true;
   readonly accessKeyId: string;
   /** What findSecret returned for the key. */
   readonly principal: unknown;
-  readonly method: 'header' | 'presigned';
+  /** How the request was signed; 'post-policy' only comes from verifyPostPolicy (browser form uploads). */
+  readonly method: 'header' | 'presigned' | 'post-policy';
   readonly payload: PayloadMode;
   /** Lower-case names of the signed headers, sorted. */
   readonly signedHeaders: readonly string[];
@@ -88,7 +89,7 @@ export interface AuthenticatedRequest {
   readonly date: string;
   /** Request time (x-amz-date / X-Amz-Date / Date) in milliseconds since the epoch. */
   readonly requestTimeMs: number;
-  /** For presigned URLs: when the URL stops being valid (ms since the epoch). */
+  /** For presigned URLs and POST policies: when the signature stops being valid (ms since the epoch). */
   readonly expiresAtMs?: number;
   /** X-Amz-Security-Token, if present (header or query); the caller must check it belongs to the key. */
   readonly sessionToken?: string;
