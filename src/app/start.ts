@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
-import type { CofferConfig } from '../config/index.js';
+import { serverCertificateNames, type CofferConfig } from '../config/index.js';
 import { CofferError, systemClock, type Clock } from '../shared/index.js';
 import { createEnvelope, deriveKey } from '../crypto/index.js';
 import { openSqliteMetadataStore, openLocalDiskBlobStore } from '../storage/index.js';
@@ -57,12 +57,12 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
         certPem = await readFile(config.tls.certFile, 'utf8');
         keyPem = await readFile(config.tls.keyFile, 'utf8');
       } else {
-        const material = await ensureTlsMaterial({ dir: paths.root, names: [...config.serverNames], clock });
+        const material = await ensureTlsMaterial({ dir: paths.root, names: serverCertificateNames(config), clock });
         certPem = material.certPem;
         keyPem = material.keyPem;
         caCertFile = material.caCertFile;
       }
-      tls = tlsServerOptions({ certPem, keyPem, minVersion: config.tls.minVersion });
+      tls = tlsServerOptions({ certPem, keyPem, minVersion: config.tls.minVersion, handshakeTimeoutMs: config.limits.handshakeTimeoutMs });
     } else {
       logger.warn('plain HTTP enabled by --insecure-http: requests travel unencrypted and are marked as not using secure transport');
     }
@@ -77,6 +77,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       region: config.region,
       baseDomain: config.baseDomain ?? null,
       maxXmlBodyBytes: config.limits.maxXmlBodyBytes,
+      maxBulkXmlBodyBytes: config.limits.maxBulkXmlBodyBytes,
       logger,
     });
     const listener = await startListener({

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { isCofferError } from '../shared/index.js';
-import { loadConfig, type ConfigOverrides } from '../config/index.js';
+import { loadConfig, serverCertificateNames, type ConfigOverrides } from '../config/index.js';
 import { initDataDir, isInitialized } from '../app/data-dir.js';
 import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .option('--json', 'print {accessKeyId, secretAccessKey, caCertFile} as one JSON object')
     .action(async (flags: CommonFlags & { json?: boolean }) => {
       const config = loadConfig({ overrides: overridesOf(flags), ...(flags.config ? { file: flags.config } : {}) });
-      const r = await initDataDir(config.dataDir, { serverNames: [...config.serverNames] });
+      const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config) });
       if (flags.json) process.stdout.write(JSON.stringify({ accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, caCertFile: r.caCertFile }) + '\n');
       else printCredentials(r, config.dataDir);
     });
@@ -73,7 +73,7 @@ export function buildProgram(): Command {
     .action(async (flags: CommonFlags) => {
       const config = loadConfig({ overrides: overridesOf(flags), ...(flags.config ? { file: flags.config } : {}) });
       if (!(await isInitialized(config.dataDir))) {
-        const r = await initDataDir(config.dataDir, { serverNames: [...config.serverNames] });
+        const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config) });
         printCredentials(r, config.dataDir);
       }
       const running = await startCoffer(config);

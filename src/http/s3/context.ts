@@ -30,6 +30,8 @@ export interface S3Context {
   objects: ObjectService;
   region: string;
   maxXmlBodyBytes: number;
+  /** Limit for bodies that list many items (CompleteMultipartUpload, DeleteObjects). */
+  maxBulkXmlBodyBytes: number;
   /** The decoded, signature-verified request body (aws-chunked framing removed). Read once. */
   body(): Readable;
   /** Trailing headers of an aws-chunked body (lower-case names); available after the body ended. */
@@ -44,13 +46,14 @@ export function header(c: S3Context, name: string): string | undefined {
 }
 
 /** Reads a bounded control body (XML, JSON); larger bodies are refused, not truncated. */
-export async function readControlBody(c: S3Context): Promise<Buffer> {
-  if (c.declaredLength !== null && c.declaredLength > c.maxXmlBodyBytes) throw new CofferError('http.body_too_large');
+export async function readControlBody(c: S3Context, opts: { bulk?: boolean } = {}): Promise<Buffer> {
+  const limit = opts.bulk ? c.maxBulkXmlBodyBytes : c.maxXmlBodyBytes;
+  if (c.declaredLength !== null && c.declaredLength > limit) throw new CofferError('http.body_too_large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of c.body()) {
     size += (chunk as Buffer).length;
-    if (size > c.maxXmlBodyBytes) throw new CofferError('http.body_too_large');
+    if (size > limit) throw new CofferError('http.body_too_large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

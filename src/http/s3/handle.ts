@@ -27,6 +27,7 @@ export interface S3HandlerDeps {
   region: string;
   baseDomain: string | null;
   maxXmlBodyBytes: number;
+  maxBulkXmlBodyBytes: number;
   logger: Logger;
 }
 
@@ -124,6 +125,7 @@ function makeContext(
     objects: deps.objects,
     region: deps.region,
     maxXmlBodyBytes: deps.maxXmlBodyBytes,
+    maxBulkXmlBodyBytes: deps.maxBulkXmlBodyBytes,
     body,
     trailers: () => (verifier ? verifier.trailers() : {}),
     declaredLength,

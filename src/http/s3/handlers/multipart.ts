@@ -88,7 +88,7 @@ function parseCompleteParts(body: Buffer): CompletePart[] {
 }
 
 export async function completeMultipartUpload(c: S3Context): Promise<S3Response> {
-  const parts = parseCompleteParts(await readControlBody(c));
+  const parts = parseCompleteParts(await readControlBody(c, { bulk: true }));
   let expectedChecksum: { algorithm: ChecksumAlgorithm; value: string } | undefined;
   for (const [field, algorithm] of Object.entries(CHECKSUM_FIELDS)) {
     const v = header(c, `x-amz-${field.replace('Checksum', 'checksum-').toLowerCase()}`);

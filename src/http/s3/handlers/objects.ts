@@ -117,7 +117,7 @@ export async function deleteObjects(c: S3Context): Promise<S3Response> {
   // DeleteObjects requires an integrity check: Content-MD5 or any x-amz-checksum-* (2025 SDKs send CRC32).
   const hasChecksum = header(c, 'content-md5') !== undefined || Object.keys(c.headers).some((h) => h.startsWith('x-amz-checksum-') && h !== 'x-amz-checksum-type') || header(c, 'x-amz-trailer') !== undefined;
   if (!hasChecksum) throw new CofferError('checksum.missing');
-  const raw = await readControlBody(c);
+  const raw = await readControlBody(c, { bulk: true });
   verifyControlChecksum(c, raw);
   const doc = parseXmlBody(raw, 'Delete');
   const quiet = String(doc['Quiet'] ?? 'false').toLowerCase() === 'true';
