@@ -30,7 +30,10 @@ export interface FoundSecret {
 }
 
 export interface VerifyOptions {
-  /** Resolves an access key id to its secret; null when unknown or disabled (-> auth.invalid_access_key). */
+  /**
+   * Resolves an access key id to its secret; null when unknown or disabled (-> auth.invalid_access_key).
+   * For temporary (STS) keys it must also check `context.sessionToken` and return null when it is missing or wrong.
+   */
   findSecret: (accessKeyId: string, context: SecretLookupContext) => Promise<FoundSecret | null>;
   /** The region this server answers for; the credential scope must name exactly this region. */
   region: string;

@@ -6,7 +6,7 @@ import { EMPTY_SHA256 } from './payload-mode.js';
 import { presignUrl, signRequest, type SignRequestInput } from './signer.js';
 import { createSigningKeyCache, deriveSigningKey, signatureOf } from './signing-key.js';
 import type { SigV4Request, VerifyOptions } from './types.js';
-import { verifyRequest } from './verify-request.js';
+import { redactCanonicalRequest, verifyRequest } from './verify-request.js';
 
 const T = Date.UTC(2026, 10, 28, 19, 0, 0);
 const MIN = 60_000;
@@ -319,5 +319,27 @@ describe('verifyRequest with presigned URLs', () => {
   it('rejects Signature Version 2 query authentication as unsupported', async () => {
     const req = { method: 'GET', rawPath: '/b/k', rawQuery: 'AWSAccessKeyId=AKIA&Expires=1&Signature=abc', headers: { host: 'h' } };
     await assert.rejects(verifyRequest(req, opts()), code('auth.unsupported_algorithm'));
+  });
+});
+
+describe('signature mismatch diagnostics', () => {
+  it('carry the canonical request with session tokens and SSE-C keys redacted', async () => {
+    const req = signed({
+      credentials: { ...KEY, sessionToken: 'SECRET-TOKEN-VALUE' },
+      headers: { host: 'h', 'x-amz-server-side-encryption-customer-key': 'S1N2C3KEY' },
+    });
+    const bad = withAuthorization(req, (a) => a.slice(0, -1) + (a.endsWith('0') ? '1' : '0'));
+    await assert.rejects(verifyRequest(bad, opts()), (e) => {
+      assert.ok(isCofferError(e, 'auth.signature_mismatch'));
+      const creq = String(e.details['canonicalRequest']);
+      assert.ok(!creq.includes('SECRET-TOKEN-VALUE') && !creq.includes('S1N2C3KEY'), creq);
+      assert.match(creq, /^x-amz-security-token:<redacted>$/m);
+      assert.match(creq, /^x-amz-server-side-encryption-customer-key:<redacted>$/m);
+      return true;
+    });
+  });
+
+  it('redact X-Amz-Security-Token in the canonical query of presigned requests', () => {
+    assert.equal(redactCanonicalRequest('GET\n/\na=1&X-Amz-Security-Token=abc%2F&b=2\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'), 'GET\n/\na=1&X-Amz-Security-Token=<redacted>&b=2\nhost:h\n\nhost\nUNSIGNED-PAYLOAD');
   });
 });

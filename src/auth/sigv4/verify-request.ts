@@ -95,7 +95,7 @@ export async function verifyRequest(req: SigV4Request, options: VerifyOptions): 
   const expected = signatureOf(signingKey, stringToSign);
   if (!signaturesEqual(expected, Buffer.from(p.signature, 'hex'))) {
     throw authError('auth.signature_mismatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
-      canonicalRequest,
+      canonicalRequest: redactCanonicalRequest(canonicalRequest),
       stringToSign,
     });
   }
@@ -249,6 +249,17 @@ function checkAllAmzHeadersSigned(headers: ReadonlyMap<string, string[]>, signed
   if (unsigned.length > 0) {
     throw authError('auth.headers_not_signed', 'There were headers present in the request which were not signed', { headersNotSigned: unsigned.sort() });
   }
+}
+
+const SENSITIVE_HEADERS = ['x-amz-security-token', 'x-amz-server-side-encryption-customer-key', 'x-amz-copy-source-server-side-encryption-customer-key'];
+const SENSITIVE_LINE = new RegExp(`^(${SENSITIVE_HEADERS.join('|')}):.*$`, 'gm');
+const SENSITIVE_PARAM = /(^|&)(X-Amz-Security-Token=)[^&\n]*/gi;
+
+/** The canonical request for diagnostics, with session tokens and SSE-C keys blanked out. */
+export function redactCanonicalRequest(canonicalRequest: string): string {
+  const lines = canonicalRequest.split('\n');
+  if (lines.length > 2) lines[2] = lines[2]!.replace(SENSITIVE_PARAM, '$1$2<redacted>');
+  return lines.join('\n').replace(SENSITIVE_LINE, '$1:<redacted>');
 }
 
 function single(headers: ReadonlyMap<string, string[]>, name: string): string | undefined {
