@@ -70,14 +70,18 @@ export async function createScanS3Client(opts: S3SourceOptions): Promise<S3Clien
   }
 }
 
-/** Lists the objects under `s3://bucket/prefix`, page by page, and opens each with GetObject. */
-export async function* s3Objects(client: S3Client, location: S3Location): AsyncGenerator<ScanObject> {
+/**
+ * Lists the objects under `s3://bucket/prefix`, page by page (`pageSize` keys per ListObjectsV2
+ * call, default the server's 1,000), and opens each with GetObject when it is scanned.
+ */
+export async function* s3Objects(client: S3Client, location: S3Location, opts: { pageSize?: number } = {}): AsyncGenerator<ScanObject> {
   const { ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   let token: string | undefined;
   do {
     const page = await client.send(new ListObjectsV2Command({
       Bucket: location.bucket,
       ...(location.prefix !== '' ? { Prefix: location.prefix } : {}),
+      ...(opts.pageSize !== undefined ? { MaxKeys: opts.pageSize } : {}),
       ...(token !== undefined ? { ContinuationToken: token } : {}),
     }));
     for (const o of page.Contents ?? []) {
