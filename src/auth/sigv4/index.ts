@@ -1,6 +1,15 @@
 /**
  * AWS Signature Version 4 verification for the S3 (and IAM/STS/KMS) endpoints.
- * The HTTP layer calls verifyRequest, then pipes the body through createPayloadVerifier(auth.payload).
+ *
+ *   const auth = await verifyRequest(
+ *     { method: req.method, rawPath, rawQuery, headers: req.headersDistinct },   // raw, still-encoded path/query
+ *     { findSecret, region, clock, signingKeyCache },                            // one cache per server
+ *   );
+ *   const body = createPayloadVerifier(auth.payload);
+ *   await pipeline(req, body, checksum, encrypt, blobs.write(...));  // commit only if the pipeline succeeds
+ *   body.trailers()['x-amz-checksum-crc32'];                          // after the end, for aws-chunked uploads
+ *
+ * Non-S3 services (service 'iam', 'sts', ...) buffer their small body and pass `bodySha256`.
  */
 
 /** Verifies header-signed and presigned requests; rejects with CofferError 'auth.*' (see errors.ts for the mapping). */

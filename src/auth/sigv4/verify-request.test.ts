@@ -343,3 +343,46 @@ describe('signature mismatch diagnostics', () => {
     assert.equal(redactCanonicalRequest('GET\n/\na=1&X-Amz-Security-Token=abc%2F&b=2\nhost:h\n\nhost\nUNSIGNED-PAYLOAD'), 'GET\n/\na=1&X-Amz-Security-Token=<redacted>&b=2\nhost:h\n\nhost\nUNSIGNED-PAYLOAD');
   });
 });
+
+describe('verifyRequest on mutated input', () => {
+  it('rejects every random mutation of a valid request with an auth.* CofferError, never a crash', async () => {
+    const header = signed({ rawQuery: 'a=1&b=%20x', headers: { host: 'h', 'x-amz-meta-k': 'v' } });
+    const query = ((): SigV4Request => {
+      const r = presignUrl({ method: 'GET', rawPath: '/b/k', rawQuery: 'a=1', headers: { host: 'h' }, credentials: KEY, region: 'us-east-1', date: T, expiresSeconds: 60 });
+      return { method: 'GET', rawPath: '/b/k', rawQuery: r.rawQuery, headers: { host: 'h' } };
+    })();
+    let x = 2463534242;
+    const rnd = (n: number) => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) % n);
+    const alphabet = 'aZ09=&;,/ %:.-_~+\t\u00e9\u1234';
+    const mutate = (s: string) => {
+      const i = rnd(s.length + 1);
+      const op = rnd(3);
+      const c = alphabet[rnd(alphabet.length)]!;
+      return op === 0 ? s.slice(0, i) + c + s.slice(i) : op === 1 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + c + s.slice(i + 1);
+    };
+    let rejected = 0;
+    let tried = 0;
+    for (let n = 0; n < 1500; n++) {
+      const base = n % 2 === 0 ? header : query;
+      const target = rnd(3);
+      const req: SigV4Request =
+        target === 0
+          ? { ...base, rawPath: mutate(base.rawPath) }
+          : target === 1
+            ? { ...base, rawQuery: mutate(base.rawQuery) }
+            : base === header
+              ? withAuthorization(base, mutate)
+              : { ...base, headers: { host: mutate('h') } };
+      if (JSON.stringify(req) === JSON.stringify(base)) continue; // a no-op mutation
+      tried++;
+      try {
+        await verifyRequest(req, opts());
+      } catch (e) {
+        assert.ok(isCofferError(e) && e.code.startsWith('auth.'), `unexpected ${String(e)} for ${JSON.stringify(req)}`);
+        rejected++;
+      }
+    }
+    // A few mutations are harmless (spacing in the Authorization header, trailing blanks in host); the rest must fail.
+    assert.ok(tried > 1200 && rejected > tried * 0.97, `only ${rejected} of ${tried} mutations were rejected`);
+  });
+});
