@@ -10,7 +10,7 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import type { Detector } from '../engine/model.js';
 import { digitsOnly } from './checksums.js';
 import { GENERIC_TLDS, ISO_COUNTRIES } from './countries.js';
-import { regexDetector, type Verdict } from './define.js';
+import { regexDetector, type ValueContext, type Verdict } from './define.js';
 
 function email(v: string): Verdict | null {
   const at = v.lastIndexOf('@');
@@ -24,7 +24,7 @@ function email(v: string): Verdict | null {
 
 const REGIONS: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'IN', 'BR', 'ES', 'IT', 'NL', 'AU'];
 
-function phone(v: string): Verdict | null {
+function phone(v: string, ctx: ValueContext): Verdict | null {
   const d = digitsOnly(v);
   if (d.length < 7 || d.length > 15) return null;
   // Dates, times and dotted versions are not phone numbers.
@@ -35,7 +35,8 @@ function phone(v: string): Verdict | null {
     const p = parsePhoneNumberFromString(v.startsWith('00') ? `+${v.slice(2)}` : v);
     return p?.isValid() ? { confidence: 'Medium', normalized: p.number, keywordRequired: false } : null;
   }
-  // Bare digit strings without any grouping are ids far more often than phone numbers.
+  // National format needs a keyword: check it before the (costly) parse.
+  if (!ctx.keywordNear()) return null;
   for (const region of REGIONS) {
     const p = parsePhoneNumberFromString(v, region);
     if (p?.isValid()) return { confidence: 'Low', normalized: p.number, keywordRequired: true };
@@ -115,7 +116,28 @@ const ADDRESS = new RegExp(
   '(?:,?\\s+[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3},?\\s+(?:[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?|[A-Z]{1,2}\\d[A-Z\\d]?\\s?\\d[A-Z]{2}))?(?![\\w-])',
   'g',
 );
-const STREET_LITERALS = [' Street', ' St', ' Avenue', ' Ave', ' Road', ' Rd', ' Boulevard', ' Blvd', ' Lane', ' Ln', ' Drive', ' Dr', ' Court', ' Ct', ' Way', ' Place', ' Pl', ' Terrace', ' Ter', ' Circle', ' Cir', ' Parkway', ' Pkwy', ' Highway', ' Hwy', ' Square', ' Sq', ' Trail', ' Close', ' Crescent', ' Gardens', ' Mews', ' Row', ' Grove', ' Hill', ' Walk', ' Green'];
+/** A house number: the run's last number has at most 6 digits and is followed by a space (or ", ") and a capital letter. */
+function houseNumber(text: string, start: number, end: number): boolean {
+  let j = end;
+  while (j > start && text.charCodeAt(j - 1) >= 48 && text.charCodeAt(j - 1) <= 57) j--;
+  if (end - j > 6) return false;
+  let i = end;
+  if (text.charCodeAt(i) === 44) i++;
+  if (text.charCodeAt(i) !== 32) return false;
+  const c = text.charCodeAt(i + 1);
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+const DATE_RUN = /(?<!\d)(?:\d{1,4}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?,? \d{4})(?!\d)/;
+const MONTH_BEFORE = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?,?\s+|of\s+)?$/i;
+
+/** A numeric date, or a year / day-and-year preceded by a month name. */
+function dateLike(text: string, start: number, end: number): boolean {
+  const run = text.slice(start, end);
+  if (DATE_RUN.test(run)) return true;
+  // "14 March 1985", "March 14, 1985": the run is a year (or day + year) after a month name.
+  return /^\d{4}/.test(run) && MONTH_BEFORE.test(text.slice(Math.max(0, start - 20), start));
+}
 
 function address(v: string): Verdict | null {
   const us = /,?\s+([A-Z]{2})\s+\d{5}(?:-\d{4})?$/.exec(v);
@@ -144,7 +166,8 @@ export function contactDetectors(): Detector[] {
       severity: 'Low',
       description: 'Phone number valid for its region (libphonenumber); national format needs a keyword',
       trigger: { kind: 'digits', minDigits: 7 },
-      pattern: /(?<![\w+.,/:-])(?:(?:\+|00)[1-9]\d{0,2}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:[ .-]?\d{1,5}){1,5}(?![\w]|[.,/:-]\d)/g,
+      // Groups need a separator between them (no ambiguous splits of a digit string to backtrack over).
+      pattern: /(?<![\w+.,/:-])(?:(?:\+|00)[1-9]\d{0,2}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?(?:\d{1,8}(?:[ .-]\d{1,8}){1,5}|\d{7,15})(?![\w]|[.,/:-]\d)/g,
       keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'cellphone', 'fax', 'call me', 'call us', 'ph', 'phone number', 'tél', 'téléphone', 'telefon', 'teléfono', 'telefono', 'móvil', 'handy', 'whatsapp', 'sms', 'mob', 'tel no', 'landline'],
       keywordRequired: true,
       validate: phone,
@@ -188,7 +211,7 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Medium',
       description: 'Date of birth: a real date (1900..today, numeric or month names) near a birth keyword',
-      trigger: { kind: 'literal', literals: ['birth', 'dob', 'bday', 'b-day', 'born', 'naissance', 'geburt', 'nacimiento', 'nascita', 'd.o.b'], caseInsensitive: true, before: 0, after: 70 },
+      trigger: { kind: 'digits', minDigits: 4, before: 24, after: 2, accept: dateLike },
       pattern: new RegExp(`(?<![\\w/.-])(?:\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/. ]\\d{1,2}[-/. ](?:\\d{4}|\\d{2})|\\d{1,2}(?:st|nd|rd|th)?[\\s-]+(?:of\\s+)?${MONTH_RE}\\.?,?[\\s-]+(?:\\d{4}|\\d{2})|${MONTH_RE}\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})(?![\\w/]|[.-]\\d)`, 'gi'),
       keywords: ['bday', 'b-day', 'birth date', 'birthday', 'date of birth', 'dob', 'd.o.b', 'born', 'born on', 'birthdate', 'geburtsdatum', 'date de naissance', 'né le', 'fecha de nacimiento', 'data di nascita', 'geboortedatum'],
       keywordRequired: true,
@@ -199,7 +222,7 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Medium',
       description: 'US or UK postal address (number + street + suffix, city and state/ZIP or postcode)',
-      trigger: { kind: 'literal', literals: STREET_LITERALS, before: 70, after: 90 },
+      trigger: { kind: 'digits', minDigits: 1, before: 2, after: 110, accept: houseNumber },
       pattern: ADDRESS,
       keywords: ['address', 'mailing address', 'home address', 'street address', 'residential address', 'billing address', 'shipping address', 'postal address', 'ship to', 'bill to', 'lives at', 'resides at', 'residing at', 'residence', 'domicile', 'adresse', 'anschrift', 'dirección', 'indirizzo', 'addr', 'deliver to'],
       maxDistance: 40,

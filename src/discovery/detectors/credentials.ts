@@ -81,7 +81,7 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'AWS secret access key, near a keyword or paired with an access key ID',
-      trigger: { kind: 'literal', literals: ['secret', 'credential', 'akia', 'asia'], caseInsensitive: true, before: 250, after: 250 },
+      trigger: { kind: 'literal', literals: ['=', ':', 'AKIA', 'ASIA'], before: 60, after: 60 },
       pattern: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g,
       keywords: ['aws_secret_access_key', 'secret access key', 'secret key', 'credentials', 'set-awscredential', 'aws secret', 'secretaccesskey'],
       keywordRequired: true,
@@ -219,7 +219,7 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'HTTP Authorization: Basic header with decodable user:password',
-      trigger: { kind: 'literal', literals: ['basic '], caseInsensitive: true, before: 40, after: 400 },
+      trigger: { kind: 'literal', literals: ['Basic ', 'BASIC '], before: 40, after: 400 },
       pattern: /(?<=authorization["']?\s*[:=]\s*["']?)Basic\s+[A-Za-z0-9+/]{6,}={0,2}|^Basic\s+[A-Za-z0-9+/]{6,}={0,2}$/gi,
       keywords: ['authorization'],
       keywordRequired: false,
@@ -258,7 +258,7 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'Password or secret assigned in configuration (key = value, key: value, "key": "value", Password=…;)',
-      trigger: { kind: 'literal', literals: ['pass', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'contraseña', 'passwort', 'mot de passe'], caseInsensitive: true, before: 40, after: 200 },
+      trigger: { kind: 'literal', literals: ['=', ':'], before: 40, after: 140 },
       // Either `key = value` in the text, or (for a CSV cell / JSON value whose column or key names
       // the password) a unit that is one token; the engine scans such units on their own.
       pattern: /(?<=(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|contraseña|contrasena|passwort|mot de passe)["']?\s*(?::=|=>|=|:)\s*["'`]?)(?![\s"'`])[^\s"'`,;<>{}()[\]]{6,128}|^[^\s"'`,;<>{}()[\]]{6,128}$/gi,

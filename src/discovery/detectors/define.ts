@@ -3,7 +3,7 @@
  * finds the candidate shape (use lookarounds for boundaries so the whole match is the value); the
  * validator checks checksums/ranges and returns the confidence, or null to drop the candidate.
  */
-import type { Candidate, Confidence, DataCategory, Detector, Severity, Trigger } from '../engine/model.js';
+import type { Candidate, Confidence, DataCategory, Detector, ScanContext, Severity, Trigger } from '../engine/model.js';
 
 export interface Verdict {
   confidence: Confidence;
@@ -20,6 +20,8 @@ export interface Verdict {
 export interface ValueContext {
   text: string;
   index: number;
+  /** Whether a keyword of the detector is near this value (call before expensive checks). */
+  keywordNear(): boolean;
 }
 
 export interface RegexDetectorSpec {
@@ -60,7 +62,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
     keywords: spec.keywords ?? [],
     maxDistance: spec.maxDistance ?? DEFAULT_DISTANCE,
     keywordRequired: spec.keywordRequired,
-    scan(text: string): Candidate[] {
+    scan(text: string, ctx?: ScanContext): Candidate[] {
       const out: Candidate[] = [];
       pattern.lastIndex = 0;
       let m: RegExpExecArray | null;
@@ -68,7 +70,8 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
         const value = m[0];
         if (value.length === 0) { pattern.lastIndex++; continue; }
         if (validate === undefined) { out.push({ start: m.index, end: m.index + value.length, confidence: base }); continue; }
-        const v = validate(value, { text, index: m.index });
+        const index = m.index;
+        const v = validate(value, { text, index, keywordNear: () => ctx?.keywordNear(index, index + value.length) ?? false });
         if (v === null) continue;
         const len = v.trimTo !== undefined && v.trimTo < value.length ? v.trimTo : value.length;
         const c: Candidate = { start: m.index, end: m.index + len, confidence: v.confidence };

@@ -154,7 +154,8 @@ export function financialDetectors(): Detector[] {
       category: 'Financial',
       severity: 'High',
       description: 'IBAN: registered country length and ISO 7064 mod 97-10 check digits',
-      trigger: { kind: 'digits', minDigits: 8 },
+      // IBAN groups may be letters (GB15 BFGW 8559…): widen by the longest letter stretch.
+      trigger: { kind: 'digits', minDigits: 8, before: 36, after: 26 },
       pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g,
       keywords: ['iban', 'bank account', 'account number', 'international bank account', 'kontonummer', 'compte', 'cuenta', 'conto', 'rekeningnummer'],
       keywordRequired: false,
@@ -189,7 +190,7 @@ export function financialDetectors(): Detector[] {
       category: 'Financial',
       severity: 'Low',
       description: 'SWIFT/BIC code (bank, ISO country, location, optional branch) near a keyword',
-      trigger: { kind: 'literal', literals: ['swift', 'bic', 'bank identifier'], caseInsensitive: true, before: 0, after: 60 },
+      trigger: { kind: 'literal', literals: ['swift', 'bic'], caseInsensitive: true, before: 0, after: 60 },
       pattern: /(?<![A-Za-z0-9])[A-Z]{4}[A-Z]{2}[A-Z2-9][A-Z0-9](?:[A-Z0-9]{3})?(?![A-Za-z0-9])/g,
       keywords: ['swift', 'bic', 'swift code', 'bic code', 'swift/bic', 'bank identifier code', 'swift-bic', 'code swift'],
       keywordRequired: true,

@@ -65,7 +65,7 @@ export function healthDetectors(): Detector[] {
       category: 'Personal',
       severity: 'High',
       description: 'Medicare Beneficiary Identifier (CMS format C A AN N A AN N A A N N) near a keyword',
-      trigger: { kind: 'digits', minDigits: 3 },
+      trigger: { kind: 'digits', minDigits: 5 },
       pattern: new RegExp(`(?<![A-Za-z0-9])[1-9]${A}${AN}\\d-?${A}${AN}\\d-?${A}${A}\\d\\d(?![A-Za-z0-9])`, 'g'),
       keywords: ['medicare', 'mbi', 'medicare beneficiary', 'beneficiary id', 'medicare id', 'medicare number', 'cms', 'medicare beneficiary identifier', 'hic', 'hicn'],
       maxDistance: 40,

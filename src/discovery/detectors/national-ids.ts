@@ -264,7 +264,7 @@ export function nationalIdDetectors(): Detector[] {
       category: 'Personal',
       severity: 'High',
       description: 'Italy codice fiscale (16 chars, odd/even table check letter, omocodia accepted)',
-      trigger: { kind: 'digits', minDigits: 2 },
+      trigger: { kind: 'digits', minDigits: 6 },
       pattern: /(?<![A-Za-z0-9])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![A-Za-z0-9])/gi,
       keywords: ['codice fiscale', 'cf', 'c.f.', 'fiscal code', 'tax code', 'codice'],
       keywordRequired: false,

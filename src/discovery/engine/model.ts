@@ -30,18 +30,28 @@ export type Confidence = 'Low' | 'Medium' | 'High';
  * the engine evaluates all triggers with cheap primitives, then hands the detector only the
  * windows of text around trigger hits (or nothing at all).
  *
- * - `literal`: one of the strings occurs (case-sensitive `indexOf`, or case-insensitive).
+ * - `literal`: one of the strings occurs (`indexOf`, anchored on the literal's rarest character;
+ *   `caseInsensitive` searches the lower-case, Capitalised and UPPER-case variants: each literal
+ *   costs a pass over the text, so prefer few, distinctive literals).
  *   The window spans `before` chars before the hit to `after` chars after its end.
  * - `digits`: a run of at least `minDigits` digits, where consecutive digits are separated by at
  *   most 3 other characters (so `4111 1111 1111 1111`, `123-45-6789`, `AB 12 34 56 C` are runs).
- *   Windows are the runs widened to the surrounding word plus a small margin; runs close to each
- *   other share one window. All digit-triggered detectors scan the same compacted window text.
+ *   Runs are found once per batch for all detectors. Windows are the runs widened to the
+ *   surrounding word (plus one separator and word on each side), or by `before`/`after` chars when
+ *   given; `accept(text, start, end)` can reject runs cheaply (e.g. only runs followed by a
+ *   capitalised word for street addresses). Detectors with the same trigger share one compacted text.
  * - `regex`: a cheap global RegExp (flag g) whose hits define windows, like `literal`.
  * - `always`: the whole unit text (use for custom identifiers whose pattern has no usable anchor).
  */
 export type Trigger =
   | { kind: 'literal'; literals: readonly string[]; caseInsensitive?: boolean; before: number; after: number }
-  | { kind: 'digits'; minDigits: number }
+  | {
+    kind: 'digits';
+    minDigits: number;
+    before?: number;
+    after?: number;
+    accept?: (text: string, start: number, end: number) => boolean;
+  }
   | { kind: 'regex'; pattern: RegExp; before: number; after: number }
   | { kind: 'always' };
 
@@ -122,7 +132,17 @@ export interface Detector {
    * severity levels). `null` means "no finding below the lowest threshold". Default: `severity`.
    */
   severityForCount?(count: number): Severity | null;
-  scan(text: string): Candidate[];
+  /**
+   * `ctx.keywordNear(start, end)` (offsets into `text`) tells whether a keyword is near, so an
+   * expensive validation can be skipped for candidates that would be dropped anyway.
+   */
+  scan(text: string, ctx?: ScanContext): Candidate[];
+}
+
+/** Given to `Detector.scan` by the engine. */
+export interface ScanContext {
+  /** True when a keyword of the detector is near [start, end) of the scanned text, or in the unit's context. */
+  keywordNear(start: number, end: number): boolean;
 }
 
 /** Text that must never be reported (Macie allow lists). Checked against the exact matched text. */

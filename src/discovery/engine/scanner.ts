@@ -12,7 +12,7 @@ import type { TextUnit } from '../types.js';
 import { createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { compact, digitWindows, literalWindows, mapBack, regexWindows, type Compacted } from './windows.js';
+import { caseVariants, compact, digitRuns, literalWindows, mapBack, regexWindows, runWindows, type Compacted, type DigitRun } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -46,13 +46,30 @@ export interface Scanner {
   newObject(): ObjectScan;
 }
 
+/** Detectors whose digit triggers are equal share one compacted text per batch. */
+const acceptIds = new WeakMap<object, number>();
+let nextAcceptId = 1;
+const digitKey = (t: Extract<Detector['trigger'], { kind: 'digits' }>): string => {
+  let a = 0;
+  if (t.accept) {
+    a = acceptIds.get(t.accept) ?? nextAcceptId++;
+    acceptIds.set(t.accept, a);
+  }
+  return `${t.minDigits}|${t.before ?? ''}|${t.after ?? ''}|${a}`;
+};
+
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
 
 /** A match plus its unit index and offsets in the batch text. */
 type Internal = RawMatch & { unit: number; aStart: number; aEnd: number };
 
 interface Prepared {
+  index: number;
   d: Detector;
+  /** Literals to search (case variants expanded). */
+  literals: readonly string[];
+  /** Cache key of the digit-trigger compaction shared by detectors with the same trigger. */
+  digitKey: string;
   kw: KeywordMatcher;
   neg: KeywordMatcher | null;
   order: number;
@@ -89,14 +106,16 @@ export function createScanner(options: ScannerOptions): Scanner {
   for (const d of all) {
     if (selected === null || selected.has(d.id) || (d.noKeywordId !== undefined && selected.has(d.noKeywordId))) addWithDeps(d);
   }
-  const prepared: Prepared[] = [...run].map((d) => ({
+  const contextHits = new Map<string, number[]>();
+  const prepared: Prepared[] = [...run].map((d, index) => ({
+    index,
     d,
+    literals: d.trigger.kind === 'literal' ? (d.trigger.caseInsensitive ? caseVariants(d.trigger.literals) : d.trigger.literals) : [],
+    digitKey: d.trigger.kind === 'digits' ? digitKey(d.trigger) : '',
     kw: createKeywordMatcher(d.keywords, d.maxDistance, d.distanceTo ?? 'start'),
     neg: d.negativeKeywords && d.negativeKeywords.length > 0 ? createKeywordMatcher(d.negativeKeywords, Math.min(NEGATIVE_DISTANCE, d.maxDistance)) : null,
     order: all.indexOf(d),
   }));
-  const digitDetectors = prepared.filter((p) => p.d.trigger.kind === 'digits');
-  const minDigits = digitDetectors.reduce((m, p) => Math.min(m, p.d.trigger.kind === 'digits' ? p.d.trigger.minDigits : m), 99);
   // Detectors with `near` rules are resolved after the ones they depend on.
   const plain = prepared.filter((p) => p.d.near === undefined);
   const relational = prepared.filter((p) => p.d.near !== undefined);
@@ -135,18 +154,40 @@ export function createScanner(options: ScannerOptions): Scanner {
       while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (unitStart[mid]! <= offset) lo = mid; else hi = mid - 1; }
       return lo;
     };
-    let digits: Compacted | null = null;
-    let lower: string | null = null;
+    // Units whose context words (column / path names) carry a keyword, per detector. Context
+    // word lists repeat (every cell of a column), so the answer is cached per distinct list.
+    const ctxUnits: Array<Set<number>> = prepared.map(() => new Set<number>());
+    for (let i = 0; i < units.length; i++) {
+      const words = units[i]!.contextKeywords;
+      if (words === undefined || words.length === 0) continue;
+      const key = words.length === 1 ? words[0]! : words.join('\u0001');
+      let hits = contextHits.get(key);
+      if (hits === undefined) {
+        hits = [];
+        for (const p of prepared) if (p.kw.inContext(words)) hits.push(p.index);
+        if (contextHits.size >= 10_000) contextHits.clear();
+        contextHits.set(key, hits);
+      }
+      for (const h of hits) ctxUnits[h]!.add(i);
+    }
+    let runs: DigitRun[] | null = null;
+    const digitTexts = new Map<string, Compacted>();
     const found: Array<Internal> = [];
 
     const candidatesOf = (p: Prepared, out: Array<Internal>): void => {
       const t = p.d.trigger;
-      const ctx = units.map((u) => p.kw.inContext(u.contextKeywords));
+      const ctx = ctxUnits[p.index]!;
       let w: Array<[number, number]>;
+      let digits: Compacted | undefined;
       if (t.kind === 'digits') {
-        digits ??= compact(text, digitWindows(text, minDigits));
+        runs ??= digitRuns(text);
+        digits = digitTexts.get(p.digitKey);
+        if (digits === undefined) {
+          digits = compact(text, runWindows(text, runs, t));
+          digitTexts.set(p.digitKey, digits);
+        }
       } else if (t.kind === 'literal') {
-        w = literalWindows(t.caseInsensitive ? (lower ??= text.toLowerCase()) : text, t.literals, t.before, t.after);
+        w = literalWindows(text, p.literals, t.before, t.after);
       } else if (t.kind === 'regex') {
         w = regexWindows(text, t.pattern, t.before, t.after);
       } else {
@@ -164,15 +205,24 @@ export function createScanner(options: ScannerOptions): Scanner {
         }
         // A unit whose column / path names carry a keyword is also scanned on its own, so a
         // pattern can match "the whole cell is the value" (^…$) and needs no trigger literal.
-        for (let i = 0; i < units.length; i++) if (ctx[i]) passes.push({ c: whole(units[i]!.text), base: unitStart[i]! });
+        if (p.d.keywordRequired) for (const i of ctx) passes.push({ c: whole(units[i]!.text), base: unitStart[i]! });
       }
       const seen = new Set<number>();
       for (const { c, base } of passes) {
         if (c.text.length === 0) continue;
-        for (const cand of p.d.scan(c.text)) {
-          const span = c.segStart.length === 1 && c.segStart[0] === 0 && c.segLen[0] === c.text.length
-            ? [cand.start + c.origStart[0]! + base, cand.end + c.origStart[0]! + base] as const
-            : mapBack(c, cand.start, cand.end);
+        const single = c.segStart.length === 1 && c.segStart[0] === 0 && c.segLen[0] === c.text.length;
+        const toUnit = (s: number, e: number): readonly [number, number] | null =>
+          single ? [s + c.origStart[0]! + base, e + c.origStart[0]! + base] : mapBack(c, s, e);
+        const scanCtx = {
+          keywordNear: (s: number, e: number): boolean => {
+            const span = toUnit(s, e);
+            if (span === null) return false;
+            const ui = unitOf(span[0]);
+            return ctx.has(ui) || p.kw.near(text, span[0], span[1], unitStart[ui]!);
+          },
+        };
+        for (const cand of p.d.scan(c.text, scanCtx)) {
+          const span = toUnit(cand.start, cand.end);
           if (span === null || span[1] <= span[0]) continue;
           const [start, end] = span;
           const key = start * 65536 + (end - start);
@@ -182,7 +232,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           const us = unitStart[ui]!;
           if (end > us + units[ui]!.text.length) continue;
           if (p.neg !== null && p.neg.near(text, start, end, us)) continue;
-          const keywordNear = ctx[ui]! || p.kw.near(text, start, end, us);
+          const keywordNear = ctx.has(ui) || p.kw.near(text, start, end, us);
           let id = cand.id ?? p.d.id;
           if (!keywordNear && (cand.keywordRequired ?? p.d.keywordRequired)) {
             // An explicit per-candidate requirement is strict; the detector-level one may fall
@@ -210,9 +260,11 @@ export function createScanner(options: ScannerOptions): Scanner {
 
     for (const p of plain) candidatesOf(p, found);
     for (const p of relational) {
+      const near = p.d.near!;
+      // Nothing to be near: skip the detector (CVV and expiry cost nothing without a card).
+      if (near.mode === 'required' && !found.some((o) => near.identifiers.includes(o.identifier))) continue;
       const mine: Array<Internal> = [];
       candidatesOf(p, mine);
-      const near = p.d.near!;
       for (const m of mine) {
         if (near.mode === 'orKeyword' && m.keywordNear) { found.push(m); continue; }
         // Distances are measured in the batch, so a card in the previous CSV cell of the row counts.

@@ -72,56 +72,89 @@ export function mapBack(c: Compacted, start: number, end: number): [number, numb
 
 const isWord = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** Space, hyphen, dot, slash. */
 const isSep = (c: number): boolean => c === 32 || c === 45 || c === 46 || c === 47;
 
-const DIGIT = /[0-9]/g;
+/** A run of digits (consecutive digits at most 3 chars apart). */
+export interface DigitRun { start: number; end: number; digits: number }
 
-/** Windows around runs of at least `minDigits` digits (see file comment). */
-export function digitWindows(text: string, minDigits: number): Array<[number, number]> {
+const RUN = /\d(?:\D{0,3}\d)*/g;
+
+/** All digit runs of a text, in order (one regex pass). */
+export function digitRuns(text: string): DigitRun[] {
+  const out: DigitRun[] = [];
+  RUN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RUN.exec(text)) !== null) {
+    const v = m[0];
+    let digits = 0;
+    for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c >= 48 && c <= 57) digits++; }
+    out.push({ start: m.index, end: m.index + v.length, digits });
+  }
+  return out;
+}
+
+/** Windows for the runs that have `minDigits` digits and pass `accept` (see Trigger `digits`). */
+export function runWindows(
+  text: string,
+  runs: readonly DigitRun[],
+  opts: { minDigits: number; before?: number; after?: number; accept?: (text: string, start: number, end: number) => boolean },
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   const n = text.length;
-  DIGIT.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = DIGIT.exec(text)) !== null) {
-    const runStart = m.index;
-    let count = 1;
-    let last = runStart;
-    let i = runStart + 1;
-    while (i < n && i - last <= 4) {
-      if (isDigit(text.charCodeAt(i))) { count++; last = i; }
-      i++;
+  for (const r of runs) {
+    if (r.digits < opts.minDigits) continue;
+    if (opts.accept && !opts.accept(text, r.start, r.end)) continue;
+    if (opts.before !== undefined || opts.after !== undefined) {
+      out.push([Math.max(0, r.start - (opts.before ?? 0)), Math.min(n, r.end + (opts.after ?? 0))]);
+      continue;
     }
-    const runEnd = last + 1;
-    DIGIT.lastIndex = runEnd;
-    if (count < minDigits) continue;
     // Widen to the surrounding word, then over one separator and one more word on each side
     // (NINO "AB 12 34 56 C", DNI "12345678-Z", IBAN "DE89 3704…"), plus a char of punctuation.
-    let s = runStart;
-    const sMin = Math.max(0, runStart - WORD_REACH);
-    while (s > sMin && isWord(text.charCodeAt(s - 1))) s--;
-    if (s > 1 && isSep(text.charCodeAt(s - 1)) && isWord(text.charCodeAt(s - 2))) {
-      s--;
-      const sMin2 = Math.max(0, s - 12);
-      while (s > sMin2 && isWord(text.charCodeAt(s - 1))) s--;
+    let st = r.start;
+    const sMin = Math.max(0, r.start - WORD_REACH);
+    while (st > sMin && isWord(text.charCodeAt(st - 1))) st--;
+    if (st > 1 && isSep(text.charCodeAt(st - 1)) && isWord(text.charCodeAt(st - 2))) {
+      st--;
+      const sMin2 = Math.max(0, st - 12);
+      while (st > sMin2 && isWord(text.charCodeAt(st - 1))) st--;
     }
-    s = Math.max(0, s - 2);
-    let e = runEnd;
-    const eMax = Math.min(n, runEnd + WORD_REACH);
+    st = Math.max(0, st - 2);
+    let e = r.end;
+    const eMax = Math.min(n, r.end + WORD_REACH);
     while (e < eMax && isWord(text.charCodeAt(e))) e++;
     if (e + 1 < n && isSep(text.charCodeAt(e)) && isWord(text.charCodeAt(e + 1))) {
       e++;
       const eMax2 = Math.min(n, e + 12);
       while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
     }
-    e = Math.min(n, e + 1);
-    out.push([s, e]);
+    out.push([st, Math.min(n, e + 1)]);
   }
   return out;
 }
 
-/** Windows around each occurrence of the literals. */
+/** Windows around runs of at least `minDigits` digits (word-widened). */
+export function digitWindows(text: string, minDigits: number): Array<[number, number]> {
+  return runWindows(text, digitRuns(text), { minDigits });
+}
+
+/** Relative frequency of characters in prose; indexOf is fastest when anchored on a rare one. */
+const COMMON = ' etaoinshrdlcumwfgypbvkjxqz';
+function rarity(c: string): number {
+  const i = COMMON.indexOf(c);
+  if (i >= 0) return 100 - i;
+  if (c === '.' || c === ',' || c === '\n') return 60;
+  return 0;
+}
+
+/** The literal's suffix starting at its rarest character, and the length of the prefix before it. */
+export function anchorOf(lit: string): { anchor: string; skip: number } {
+  let best = 0;
+  for (let i = 1; i < lit.length; i++) if (rarity(lit[i]!) < rarity(lit[best]!)) best = i;
+  return { anchor: lit.slice(best), skip: best };
+}
+
+/** Windows around each occurrence of the literals (each searched from its rarest character). */
 export function literalWindows(
   haystack: string,
   literals: readonly string[],
@@ -130,13 +163,26 @@ export function literalWindows(
 ): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const lit of literals) {
-    let i = haystack.indexOf(lit);
-    while (i !== -1) {
-      out.push([i - before, i + lit.length + after]);
-      i = haystack.indexOf(lit, i + lit.length);
+    const { anchor, skip } = anchorOf(lit);
+    const prefix = lit.slice(0, skip);
+    for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
+      if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
+      out.push([i - skip - before, i - skip + lit.length + after]);
     }
   }
   return out;
+}
+
+/** Lower-case, Capitalised and UPPER-case variants of literals (case-insensitive triggers). */
+export function caseVariants(literals: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const l of literals) {
+    const lower = l.toLowerCase();
+    out.add(lower);
+    out.add(lower[0]!.toUpperCase() + lower.slice(1));
+    out.add(l.toUpperCase());
+  }
+  return [...out];
 }
 
 /** Windows around each hit of a global regex. */

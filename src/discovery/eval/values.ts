@@ -48,8 +48,8 @@ const flipLast = (s: string): string => {
 
 /** Common brands and lengths; `rare` adds 19-digit Visa, which is reported only with a keyword. */
 function cardDigits(r: Rng, rare = false): string {
-  const brands = [['4', 16], ['51', 16], ['55', 16], ['2223', 16], ['34', 15], ['37', 15], ['6011', 16], ['65', 16], ['3530', 16], ...(rare ? [['4', 19]] : [])] as const;
-  const brand = r.pick(brands);
+  const common: ReadonlyArray<readonly [string, number]> = [['4', 16], ['51', 16], ['55', 16], ['2223', 16], ['34', 15], ['37', 15], ['6011', 16], ['65', 16], ['3530', 16]];
+  const brand = rare ? (['4', 19] as const) : r.pick(common);
   const body = brand[0] + r.digits(brand[1] - brand[0].length - 1);
   return body + luhnCheckDigit(body);
 }
