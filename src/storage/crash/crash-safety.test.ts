@@ -75,7 +75,7 @@ function countFiles(dir: string): number {
 }
 
 describe('storage crash safety', () => {
-  it('keeps every version and part backed by a complete blob after SIGKILL at random moments, with no leftovers after cleanup', async (t) => {
+  it('keeps every version and part backed by a complete blob after SIGKILL at random moments, with no leftovers after cleanup', { timeout: 300_000 }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'coffer-crash-'));
     const key = randomBytes(32);
     try {
