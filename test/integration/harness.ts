@@ -69,7 +69,7 @@ async function launch(dataDir: string, creds: Credentials, extraArgs: string[] =
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s\nstdout: ${out}\nstderr: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s\nstdout: ${out}\nstderr: ${err}`)), 90_000);
     const onData = () => {
       const m = /serving S3 on (https?:\/\/[^\s]+)/.exec(out);
       if (m) {

@@ -28,6 +28,8 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'auth.incomplete_body': { code: 'IncompleteBody', status: 400, message: 'You did not provide the number of bytes specified by the Content-Length HTTP header.' },
   'auth.malformed_chunk': { code: 'InvalidRequest', status: 400, message: 'The aws-chunked request body is malformed.' },
   'auth.unsupported_algorithm': { code: 'InvalidRequest', status: 400, message: 'Only AWS4-HMAC-SHA256 signatures are supported.' },
+  'auth.headers_not_signed': { code: 'AccessDenied', status: 403, message: 'There were headers present in the request which were not signed' },
+  'auth.missing_sha256': { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
   'auth.access_denied': { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   'auth.insecure_transport': { code: 'AccessDenied', status: 403, message: 'Access Denied: this request must be made over HTTPS.' },
   // checksums
