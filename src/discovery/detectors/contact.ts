@@ -35,9 +35,10 @@ function phone(v: string, ctx: ValueContext): Verdict | null {
     const p = parsePhoneNumberFromString(v.startsWith('00') ? `+${v.slice(2)}` : v);
     return p?.isValid() ? { confidence: 'Medium', normalized: p.number, keywordRequired: false } : null;
   }
-  // National format needs a keyword: check it before the (costly) parse.
+  // National format needs a keyword: check it before the (costly) parse. Without a trunk
+  // prefix 0 only North American numbering applies; with it, the other regions are tried.
   if (!ctx.keywordNear()) return null;
-  for (const region of REGIONS) {
+  for (const region of d.startsWith('0') ? REGIONS.slice(1) : ['US' as const]) {
     const p = parsePhoneNumberFromString(v, region);
     if (p?.isValid()) return { confidence: 'Low', normalized: p.number, keywordRequired: true };
   }

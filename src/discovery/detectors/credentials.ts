@@ -81,7 +81,7 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'AWS secret access key, near a keyword or paired with an access key ID',
-      trigger: { kind: 'literal', literals: ['=', ':', 'AKIA', 'ASIA'], before: 60, after: 60 },
+      trigger: { kind: 'literal', literals: ['=', ':', 'AKIA', 'ASIA'], before: 100, after: 100 },
       pattern: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g,
       keywords: ['aws_secret_access_key', 'secret access key', 'secret key', 'credentials', 'set-awscredential', 'aws secret', 'secretaccesskey'],
       keywordRequired: true,
@@ -222,12 +222,13 @@ export function credentialDetectors(): Detector[] {
       trigger: { kind: 'literal', literals: ['Basic ', 'BASIC '], before: 40, after: 400 },
       pattern: /(?<=authorization["']?\s*[:=]\s*["']?)Basic\s+[A-Za-z0-9+/]{6,}={0,2}|^Basic\s+[A-Za-z0-9+/]{6,}={0,2}$/gi,
       keywords: ['authorization'],
-      keywordRequired: false,
-      validate: (v, ctx) => {
+      keywordRequired: true,
+      validate: (v) => {
         const decoded = Buffer.from(v.replace(/^basic\s+/i, ''), 'base64').toString('utf8');
         if (!/^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded)) return null;
-        // A bare "Basic …" value counts only in a field named like the Authorization header.
-        return { confidence: 'High', keywordRequired: ctx.index === 0 && v.length === ctx.text.length };
+        // The "Authorization" keyword is part of the header form; a bare "Basic …" value (the
+        // ^…$ alternative) counts only in a field named like the header.
+        return high;
       },
       mask: () => 'Basic ****',
     }),

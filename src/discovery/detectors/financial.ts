@@ -34,7 +34,7 @@ export function cardBrand(digits: string): string | null {
   return null;
 }
 
-const GROUPINGS = new Set(['4-4-4-4', '4-6-5', '4-6-4', '4-4-4-4-3', '4-4-4-4-2', '4-4-4-1', '4-4-4-2', '4-4-4-3', '4-4-4-4-1', '4-4-4-4-4', '4-4-5', '6-13', '4-4-4-4-4-2']);
+const GROUPINGS = new Set(['4-4-4-4', '4-6-5', '4-6-4', '4-4-4-4-3', '4-4-4-4-2', '4-4-4-1', '4-4-4-2', '4-4-4-4-1', '4-4-4-4-4', '4-4-5', '6-13', '4-4-4-4-4-2']);
 
 function card(v: string): Verdict | null {
   const seps = v.match(/[ -]/g);
