@@ -27,7 +27,7 @@ export interface ReadContext {
     name: string,
     open: (member: ReadContext) => ByteSource | Promise<ByteSource>,
     hints?: { contentType?: string },
-  ): AsyncGenerator<ReadEvent>;
+  ): AsyncGenerator<ReadEvent[]>;
 }
 
 /**

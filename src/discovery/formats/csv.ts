@@ -5,10 +5,9 @@
  * `columnName` and a context keyword of the cells below it; header cells are scanned too (with
  * columnName null), like Macie reporting sensitive column names.
  */
-import { finished } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import type { ByteSource } from './byte-source.js';
 import type { ReadContext } from './context.js';
+import { CsvParser } from './csv-parser.js';
 import { decodeChars, type TextEncoding } from './decode.js';
 import type { ReadEvent, ScanUnit } from './types.js';
 
@@ -55,16 +54,13 @@ export async function* readCsv(
   src: ByteSource,
   ctx: ReadContext,
   opts: { encoding: TextEncoding; head: Buffer; tsv: boolean },
-): AsyncGenerator<ReadEvent> {
+): AsyncGenerator<ReadEvent[]> {
   const sample = new TextDecoder(opts.encoding).decode(opts.head);
   const delimiter = opts.tsv ? '\t' : sniffDelimiter(sample);
   let header: string[] | null = null;
   const container = ctx.container;
   const pending: ReadEvent[] = [];
-  // Records are taken in on_record, synchronously with each write: the stream side of csv-parse
-  // drops buffered records when it fails, and the cells before a malformed spot must be reported.
-  const onRecord = (record: string[], info: { records: number }): null => {
-    const row = info.records;
+  const onRecord = (record: string[], row: number): void => {
     if (row === 1 && looksLikeHeader(record)) header = record.map((c) => c.trim());
     for (let i = 0; i < record.length; i++) {
       const text = record[i]!;
@@ -80,31 +76,17 @@ export async function* readCsv(
       if (columnName) unit.contextKeywords = [columnName];
       pending.push({ type: 'unit', unit });
     }
-    return null;
   };
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    max_record_size: ctx.limits.maxValueChars,
-    on_record: onRecord as never,
-  });
-  let failure: unknown = null;
-  parser.on('error', (e) => { failure ??= e; });
-  parser.resume();
-  const done = finished(parser).catch((e: unknown) => { failure ??= e; });
+  const parser = new CsvParser(delimiter, onRecord, ctx.limits.maxValueChars, ctx);
   try {
     for await (const s of decodeChars(src, opts.encoding)) {
       parser.write(s);
-      yield* pending.splice(0);
-      if (failure !== null) throw failure;
+      if (pending.length > 0) yield pending.splice(0);
     }
     parser.end();
-    await done;
-    yield* pending.splice(0);
-    if (failure !== null) throw failure;
-  } finally {
-    parser.destroy();
+  } catch (e) {
+    if (pending.length > 0) yield pending.splice(0); // the cells read before the failure
+    throw e;
   }
+  if (pending.length > 0) yield pending.splice(0);
 }

@@ -27,7 +27,7 @@ interface Entity {
   filename: string | null;
 }
 
-export async function* readEml(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readEml(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const reader = new LineReader(src, ctx.limits.maxValueChars);
   try {
     yield* entity(reader, ctx, [], '1', 'text/plain');
@@ -47,9 +47,10 @@ function boundaryOf(line: Buffer, boundaries: readonly string[]): { boundary: st
   return null;
 }
 
-async function* entity(reader: LineReader, ctx: ReadContext, boundaries: string[], partId: string, defaultType: string): AsyncGenerator<ReadEvent> {
+async function* entity(reader: LineReader, ctx: ReadContext, boundaries: string[], partId: string, defaultType: string): AsyncGenerator<ReadEvent[]> {
   const headers: Header[] = [];
   for await (const h of readHeaders(reader, boundaries)) headers.push(h);
+  const units: ReadEvent[] = [];
   for (const h of headers) {
     if (UNSCANNED_HEADERS.has(h.name.toLowerCase()) || h.value.trim() === '') continue;
     const text = decodeEncodedWords(h.value);
@@ -61,8 +62,9 @@ async function* entity(reader: LineReader, ctx: ReadContext, boundaries: string[
       ownStart: 0,
       ownEnd: text.length,
     };
-    yield { type: 'unit', unit };
+    units.push({ type: 'unit', unit });
   }
+  if (units.length > 0) yield units;
   const e = describeEntity(headers, defaultType);
 
   if (e.type.startsWith('multipart/') && e.params.get('boundary')) {
@@ -186,7 +188,7 @@ async function skipUntilBoundary(reader: LineReader, boundaries: string[]): Prom
   return null;
 }
 
-async function* inlineText(reader: LineReader, ctx: ReadContext, boundaries: string[], charset: string): AsyncGenerator<ReadEvent> {
+async function* inlineText(reader: LineReader, ctx: ReadContext, boundaries: string[], charset: string): AsyncGenerator<ReadEvent[]> {
   const first = await reader.next();
   if (first === null) return;
   reader.unshift(first);
@@ -206,7 +208,7 @@ async function* inlineText(reader: LineReader, ctx: ReadContext, boundaries: str
     ownStart,
     ownEnd,
   }));
-  for await (const unit of units) yield { type: 'unit', unit };
+  for await (const unit of units) yield [{ type: 'unit', unit }];
 }
 
 /** The decoded bytes of a body, up to (not including) the next boundary line. */

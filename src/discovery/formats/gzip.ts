@@ -18,7 +18,7 @@ export function innerName(filename: string | undefined): string {
   return stripped !== '' && stripped !== base ? stripped : 'content';
 }
 
-export async function* readGzip(src: ByteSource, ctx: ReadContext, filename: string | undefined): AsyncGenerator<ReadEvent> {
+export async function* readGzip(src: ByteSource, ctx: ReadContext, filename: string | undefined): AsyncGenerator<ReadEvent[]> {
   let compressedIn = 0;
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const b of src) { compressedIn += b.length; yield b; }
@@ -44,7 +44,7 @@ export async function* readGzip(src: ByteSource, ctx: ReadContext, filename: str
   }
 }
 
-async function* checkTail(inflated: AsyncIterator<Buffer>, member: ReadContext): AsyncGenerator<ReadEvent> {
+async function* checkTail(inflated: AsyncIterator<Buffer>, member: ReadContext): AsyncGenerator<ReadEvent[]> {
   let extra = 0;
   try {
     while (extra < 2 * member.limits.minBytesForRatioCheck) {
@@ -53,7 +53,7 @@ async function* checkTail(inflated: AsyncIterator<Buffer>, member: ReadContext):
       extra += r.value.length;
     }
   } catch (e) {
-    if (e instanceof LimitError && e.owner === member) yield skipped(member.container, e.reason, e.message);
+    if (e instanceof LimitError && e.owner === member) yield [skipped(member.container, e.reason, e.message)];
     else if (e instanceof LimitError || e instanceof SourceError) throw e;
     // a damaged tail the member's reader never asked for is not worth a report of its own
   }

@@ -9,6 +9,9 @@
  */
 export { readUnits } from './read-units.js';
 
+/** The same events in batches (one await per batch): the fast path for CSV/JSON-heavy scanning. */
+export { readUnitBatches } from './read-units.js';
+
 /** Options, limits (with Macie-like defaults) and the event and unit shapes `readUnits` yields. */
 export { DEFAULT_LIMITS } from './types.js';
 export type { ByteInput, FormatName, Limits, ReadEvent, ReadOptions, ScanUnit } from './types.js';

@@ -43,6 +43,16 @@ describe('JSON and JSON Lines reader', () => {
     assert.deepEqual(skipped, [{ container: [], reason: 'CORRUPT_FILE', detail: 'line 4 is not valid JSON' }]);
   });
 
+  it('keeps long numbers exact in JSON Lines and streams lines too long to buffer', async () => {
+    const long = `{"pad":"${'p'.repeat(1_100_000)}","k":"LONG-MARKER"}`;
+    const jsonl = `{"card":4111111111111111111,"ok":1.5}\n${long}\n{"x":"y"}\n`;
+    const { units, skipped } = await collect(chunked(Buffer.from(jsonl), 65536), { filename: 'n.jsonl' });
+    assert.deepEqual(skipped, []);
+    assert.deepEqual(units.find((u) => u.text === '4111111111111111111')?.location, { kind: 'record', recordIndex: 0, jsonPath: '$.card' });
+    assert.deepEqual(units.find((u) => u.text === 'LONG-MARKER')?.location, { kind: 'record', recordIndex: 1, jsonPath: '$.k' });
+    assert.deepEqual(units.find((u) => u.text === 'y')?.location, { kind: 'record', recordIndex: 2, jsonPath: '$.x' });
+  });
+
   it('detects JSON Lines without an extension', async () => {
     const { formats } = await collect('{"a":1}\n{"a":2}\n{"a":3}\n');
     assert.deepEqual(formats, [':jsonl']);

@@ -11,7 +11,7 @@ import TokenType from '@streamparser/json/utils/types/tokenType.js';
 import type { ByteSource } from './byte-source.js';
 import { LimitError, skipped, type ReadContext } from './context.js';
 import { decodeChars, type TextEncoding } from './decode.js';
-import { recordUnit, type PathSegment } from './json-path.js';
+import { recordUnit, walkValue, type PathSegment } from './json-path.js';
 import type { ReadEvent } from './types.js';
 
 /** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
@@ -98,48 +98,90 @@ function documentReader(ctx: ReadContext, recordIndex: () => number, pending: Re
   };
 }
 
-export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent> {
+export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
   const pending: ReadEvent[] = [];
   const doc = documentReader(ctx, () => 0, pending);
   try {
     for await (const b of utf8(src, encoding)) {
       doc.write(b);
-      yield* pending.splice(0);
+      if (pending.length > 0) yield pending.splice(0);
     }
     doc.end();
-    yield* pending.splice(0);
+    if (pending.length > 0) yield pending.splice(0);
   } catch (e) {
-    yield* pending.splice(0);
+    if (pending.length > 0) yield pending.splice(0);
     throw e;
   }
 }
 
 const NL = 0x0a;
+/** Lines up to this size are parsed with JSON.parse (native, fast); longer ones are streamed. */
+const FAST_LINE_BYTES = 1024 * 1024;
 
-export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent> {
+/** JSON.parse of a line, or null when a number would lose digits (then the tokenizer reads it). */
+function parseExact(text: string): { value: unknown } | null {
+  let exact = true;
+  const value: unknown = JSON.parse(text, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) exact = false;
+    return v;
+  });
+  return exact ? { value } : null;
+}
+
+export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
   const pending: ReadEvent[] = [];
   let line = 0;
-  let doc: ReturnType<typeof documentReader> | null = null;
+  let parts: Buffer[] = []; // the current line while it is short enough for JSON.parse
+  let partsBytes = 0;
+  let doc: ReturnType<typeof documentReader> | null = null; // a long line, streamed
   let broken = false; // the current line failed to parse: ignore the rest of it
 
-  const feed = (b: Buffer): void => {
-    if (broken || b.length === 0) return;
-    if (doc === null) {
-      if (isBlank(b)) return;
-      doc = documentReader(ctx, () => line, pending);
-    }
-    try { doc.write(b); } catch (e) { fail(e); }
-  };
-  const endLine = (): void => {
-    if (doc !== null && !broken) { try { doc.end(); } catch (e) { fail(e); } }
-    doc = null;
-    broken = false;
-    line++;
-  };
   const fail = (e: unknown): void => {
     if (e instanceof LimitError) throw e;
     broken = true;
     pending.push(skipped(ctx.container, 'CORRUPT_FILE', `line ${line + 1} is not valid JSON`));
+  };
+  const stream = (b: Buffer): void => {
+    doc ??= documentReader(ctx, () => line, pending);
+    try { doc.write(b); } catch (e) { fail(e); }
+  };
+  const feed = (b: Buffer): void => {
+    if (broken || b.length === 0) return;
+    if (doc !== null) { stream(b); return; }
+    parts.push(b);
+    partsBytes += b.length;
+    if (partsBytes > FAST_LINE_BYTES) {
+      const head = Buffer.concat(parts);
+      parts = [];
+      partsBytes = 0;
+      stream(head);
+    }
+  };
+  const endLine = (): void => {
+    if (!broken) {
+      if (doc !== null) {
+        try { doc.end(); } catch (e) { fail(e); }
+      } else if (partsBytes > 0) {
+        const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        if (!isBlank(bytes)) {
+          const index = line;
+          try {
+            const parsed = parseExact(bytes.toString('utf8'));
+            if (parsed === null) { stream(bytes); (doc as ReturnType<typeof documentReader> | null)?.end(); }
+            else {
+              walkValue(parsed.value, [], (text, path) => {
+                pending.push({ type: 'unit', unit: recordUnit(text, index, path, ctx.container) });
+              });
+            }
+          } catch (e) { fail(e); }
+        }
+      }
+    }
+    parts = [];
+    partsBytes = 0;
+    doc = null;
+    broken = false;
+    line++;
   };
 
   for await (const b of utf8(src, encoding)) {
@@ -150,10 +192,10 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
       start = i + 1;
     }
     feed(b.subarray(start));
-    yield* pending.splice(0);
+    if (pending.length > 0) yield pending.splice(0);
   }
   endLine();
-  yield* pending.splice(0);
+  if (pending.length > 0) yield pending.splice(0);
 }
 
 function isBlank(b: Buffer): boolean {

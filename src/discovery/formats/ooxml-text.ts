@@ -41,7 +41,7 @@ async function* paragraphs(bytes: AsyncIterable<Buffer>, v: Vocabulary): AsyncGe
 
 async function* partUnits(
   archive: ZipArchive, entry: Entry, ctx: ReadContext, v: Vocabulary, container: string[], page?: number,
-): AsyncGenerator<ReadEvent> {
+): AsyncGenerator<ReadEvent[]> {
   const bytes = await archive.open(entry, ctx);
   const units = chunkText(paragraphs(bytes, v), ctx.limits, (text, at, ownStart, ownEnd) => ({
     text,
@@ -52,12 +52,12 @@ async function* partUnits(
     ownStart,
     ownEnd,
   }));
-  for await (const unit of units) yield { type: 'unit', unit };
+  for await (const unit of units) yield [{ type: 'unit', unit }];
 }
 
 const DOCX_EXTRA = /^word\/((header|footer)\d*|footnotes|endnotes|comments)\.xml$/;
 
-export async function* readDocx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readDocx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const body = archive.byName.get('word/document.xml')!;
   yield* partUnits(archive, body, ctx, WORD, ctx.container);
   const extra = [...archive.byName.keys()].filter((n) => DOCX_EXTRA.test(n)).sort();
@@ -73,7 +73,7 @@ function numbered(archive: ZipArchive, pattern: RegExp): Array<[number, string]>
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-export async function* readPptx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readPptx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   for (const [n, name] of numbered(archive, /^ppt\/slides\/slide(\d+)\.xml$/)) {
     yield* partUnits(archive, archive.byName.get(name)!, ctx, DRAWING, ctx.container, n);
   }

@@ -13,7 +13,7 @@ import type { ReadEvent } from './types.js';
 
 const BATCH_ROWS = 4096;
 
-export async function* readParquet(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readParquet(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const file = await spillToTempFile(src, {
     maxBytes: ctx.limits.maxObjectBytes, tempDir: ctx.limits.tempDir, owner: ctx, container: ctx.container,
   });
@@ -27,13 +27,13 @@ export async function* readParquet(src: ByteSource, ctx: ReadContext): AsyncGene
       for (let start = rowGroupStart; start < groupEnd; start += BATCH_ROWS) {
         const end = Math.min(groupEnd, start + BATCH_ROWS, total);
         const rows = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+        const pending: ReadEvent[] = [];
         for (let i = 0; i < rows.length; i++) {
-          const pending: ReadEvent[] = [];
           walkValue(rows[i], [], (text, path) => {
             pending.push({ type: 'unit', unit: recordUnit(text, start + i, path, ctx.container) });
           });
-          yield* pending;
         }
+        if (pending.length > 0) yield pending;
       }
       rowGroupStart = groupEnd;
     }

@@ -14,7 +14,7 @@ import type { ReadEvent } from './types.js';
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
 
-export async function* readPdf(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readPdf(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const data = await readBounded(src, ctx.limits.maxObjectBytes);
   if (data === null) throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `PDF larger than ${ctx.limits.maxObjectBytes} bytes`);
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -33,7 +33,7 @@ export async function* readPdf(src: ByteSource, ctx: ReadContext): AsyncGenerato
   } catch (e) {
     await task.destroy();
     if ((e as { name?: string } | null)?.name === 'PasswordException') {
-      yield skipped(ctx.container, 'ENCRYPTED_FILE', 'password-protected PDF');
+      yield [skipped(ctx.container, 'ENCRYPTED_FILE', 'password-protected PDF')];
       return;
     }
     throw e;
@@ -56,7 +56,7 @@ export async function* readPdf(src: ByteSource, ctx: ReadContext): AsyncGenerato
         ownStart,
         ownEnd,
       }));
-      for await (const unit of units) if (unit.text.trim() !== '') yield { type: 'unit', unit };
+      for await (const unit of units) if (unit.text.trim() !== '') yield [{ type: 'unit', unit }];
     }
   } finally {
     await doc.destroy();

@@ -32,20 +32,31 @@ import { DEFAULT_LIMITS, type ByteInput, type Limits, type ReadEvent, type ReadO
  * Stopping the iteration early releases the input, temp files and parsers.
  */
 export async function* readUnits(input: ByteInput, opts: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  for await (const batch of readUnitBatches(input, opts)) {
+    for (const ev of batch) yield ev;
+  }
+}
+
+/**
+ * The events of `readUnits` in batches (non-empty arrays, in the same order): one await per batch
+ * instead of one per event, which matters for formats made of many small units (CSV cells, JSON
+ * values: several times faster). A batch holds the units of one input chunk, so it stays small.
+ */
+export async function* readUnitBatches(input: ByteInput, opts: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const budget: Budget = { entries: 0, uncompressedBytes: 0 };
   const src = new ByteSource(tagSourceErrors(input));
   const ctx = makeContext(limits, [], 0, budget, opts.signal);
   try {
-    for await (const ev of readPart(src, ctx, opts.filename, opts.contentType)) {
-      yield ev;
+    for await (const batch of readPart(src, ctx, opts.filename, opts.contentType)) {
+      if (batch.length > 0) yield batch;
       if (opts.signal?.aborted) {
-        yield skipped([], 'TIMEOUT', 'scan stopped before the end of the object');
+        yield [skipped([], 'TIMEOUT', 'scan stopped before the end of the object')];
         return;
       }
     }
   } catch (e) {
-    if (e instanceof LimitError) yield skipped(e.container, e.reason, e.message);
+    if (e instanceof LimitError) yield [skipped(e.container, e.reason, e.message)];
     else if (e instanceof SourceError) throw e.cause;
     else throw e;
   } finally {
@@ -54,7 +65,14 @@ export async function* readUnits(input: ByteInput, opts: ReadOptions = {}): Asyn
 }
 
 async function* tagSourceErrors(input: ByteInput): AsyncGenerator<Buffer | Uint8Array | string> {
-  const it = (input as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]();
+  let it: AsyncIterator<Buffer | Uint8Array | string> | Iterator<Buffer | Uint8Array | string>;
+  try {
+    it = Symbol.asyncIterator in input
+      ? (input as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]()
+      : (input as Iterable<Buffer | Uint8Array | string>)[Symbol.iterator]();
+  } catch (e) {
+    throw new SourceError(e);
+  }
   try {
     while (true) {
       let r: IteratorResult<Buffer | Uint8Array | string>;
@@ -73,7 +91,7 @@ function makeContext(limits: Limits, container: string[], depth: number, budget:
     async *nested(name, open, hints) {
       const member = makeContext(limits, [...container, name], depth + 1, budget, signal);
       if (member.depth > limits.maxDepth) {
-        yield skipped(member.container, 'ARCHIVE_DEPTH_EXCEEDED', `nested deeper than ${limits.maxDepth} levels`);
+        yield [skipped(member.container, 'ARCHIVE_DEPTH_EXCEEDED', `nested deeper than ${limits.maxDepth} levels`)];
         return;
       }
       let src: ByteSource;
@@ -81,7 +99,7 @@ function makeContext(limits: Limits, container: string[], depth: number, budget:
         src = await open(member);
       } catch (e) {
         if (e instanceof LimitError || e instanceof SourceError) throw e;
-        yield skipped(member.container, 'CORRUPT_FILE', describe(e));
+        yield [skipped(member.container, 'CORRUPT_FILE', describe(e))];
         return;
       }
       try {
@@ -94,19 +112,19 @@ function makeContext(limits: Limits, container: string[], depth: number, budget:
   return ctx;
 }
 
-async function* readPart(src: ByteSource, ctx: ReadContext, filename?: string, contentType?: string): AsyncGenerator<ReadEvent> {
+async function* readPart(src: ByteSource, ctx: ReadContext, filename?: string, contentType?: string): AsyncGenerator<ReadEvent[]> {
   try {
     const head = await src.peek(DETECT_HEAD_BYTES);
     if (head.length === 0) {
-      yield { type: 'format', container: ctx.container, format: 'text' };
+      yield [{ type: 'format', container: ctx.container, format: 'text' }];
       return;
     }
     const detected = detectFormat(head, filename, contentType);
     // zip refines itself (docx/xlsx/pptx) once it has seen the central directory
-    if (detected.format !== 'zip') yield { type: 'format', container: ctx.container, format: detected.format };
+    if (detected.format !== 'zip') yield [{ type: 'format', container: ctx.container, format: detected.format }];
     const encoding = sniffEncoding(head);
     switch (detected.format) {
-      case 'unsupported': yield skipped(ctx.container, 'UNSUPPORTED_FILE_TYPE', detected.detail); return;
+      case 'unsupported': yield [skipped(ctx.container, 'UNSUPPORTED_FILE_TYPE', detected.detail)]; return;
       case 'text': yield* readText(src, ctx, encoding); return;
       case 'csv': case 'tsv': yield* readCsv(src, ctx, { encoding, head, tsv: detected.format === 'tsv' }); return;
       case 'json': yield* readJson(src, ctx, encoding); return;
@@ -119,13 +137,13 @@ async function* readPart(src: ByteSource, ctx: ReadContext, filename?: string, c
       case 'parquet': yield* readParquet(src, ctx); return;
       case 'avro': yield* readAvro(src, ctx); return;
       default:
-        if (looksBinary(head, encoding)) yield skipped(ctx.container, 'UNSUPPORTED_FILE_TYPE', detected.format);
+        if (looksBinary(head, encoding)) yield [skipped(ctx.container, 'UNSUPPORTED_FILE_TYPE', detected.format)];
         else yield* readText(src, ctx, encoding);
     }
   } catch (e) {
-    if (e instanceof LimitError && e.owner === ctx) yield skipped(ctx.container, e.reason, e.message);
+    if (e instanceof LimitError && e.owner === ctx) yield [skipped(ctx.container, e.reason, e.message)];
     else if (e instanceof LimitError || e instanceof SourceError) throw e;
-    else yield skipped(ctx.container, 'CORRUPT_FILE', describe(e));
+    else yield [skipped(ctx.container, 'CORRUPT_FILE', describe(e))];
   }
 }
 

@@ -57,7 +57,7 @@ export function pullReadable(stream: Flowing): { chunks: AsyncGenerator<Buffer>;
   };
 }
 
-export async function* readTar(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readTar(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const input = Readable.from(src);
   const extract = tarExtract();
   pipeline(input, extract as unknown as NodeJS.WritableStream, () => { /* surfaces through the iteration */ });

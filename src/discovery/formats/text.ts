@@ -5,7 +5,7 @@ import { decodeChars, type TextEncoding } from './decode.js';
 import { chunkText } from './text-chunker.js';
 import type { ReadEvent } from './types.js';
 
-export async function* readText(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent> {
+export async function* readText(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
   const container = ctx.container;
   const units = chunkText(decodeChars(src, encoding), ctx.limits, (text, at, ownStart, ownEnd) => ({
     text,
@@ -14,5 +14,5 @@ export async function* readText(src: ByteSource, ctx: ReadContext, encoding: Tex
     ownStart,
     ownEnd,
   }));
-  for await (const unit of units) yield { type: 'unit', unit };
+  for await (const unit of units) yield [{ type: 'unit', unit }];
 }

@@ -83,5 +83,5 @@ export type ReadEvent =
   /** Content that could not be scanned, or not completely (the object or a part of it). */
   | { type: 'skipped'; part: SkippedPart };
 
-/** Anything readUnits accepts as input. */
-export type ByteInput = Readable | AsyncIterable<Buffer | Uint8Array | string>;
+/** Anything readUnits accepts as input (a stream, an async or sync iterable of chunks). */
+export type ByteInput = Readable | AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array>;

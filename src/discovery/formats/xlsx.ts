@@ -78,7 +78,7 @@ export function parseCellRef(ref: string): { column: number; row: number } | nul
   return { column, row: Number(m[2]) };
 }
 
-export async function* readXlsx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+export async function* readXlsx(archive: ZipArchive, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   const strings = await sharedStrings(archive, ctx);
   for (const sheet of await sheets(archive, ctx)) {
     const entry = archive.byName.get(sheet.part);
@@ -121,7 +121,7 @@ export async function* readXlsx(archive: ZipArchive, ctx: ReadContext): AsyncGen
       },
     });
     for await (const _ of feed) {
-      for (const unit of pending.splice(0)) yield { type: 'unit', unit };
+      if (pending.length > 0) yield pending.splice(0).map((unit): ReadEvent => ({ type: 'unit', unit }));
     }
   }
 }

@@ -24,7 +24,7 @@ export interface ZipArchive {
   open(entry: Entry, owner: ReadContext): Promise<AsyncIterable<Buffer>>;
 }
 
-export async function* readZip(src: ByteSource, ctx: ReadContext, filename: string | undefined): AsyncGenerator<ReadEvent> {
+export async function* readZip(src: ByteSource, ctx: ReadContext, filename: string | undefined): AsyncGenerator<ReadEvent[]> {
   const file = await spillToTempFile(src, {
     maxBytes: ctx.limits.maxObjectBytes, tempDir: ctx.limits.tempDir, owner: ctx, container: ctx.container,
   });
@@ -38,7 +38,7 @@ export async function* readZip(src: ByteSource, ctx: ReadContext, filename: stri
       for await (const e of it) { listed.push(e); archive.byName.set(e.fileName, e); }
     }
     const format = officeFormat(archive.byName, filename);
-    yield { type: 'format', container: ctx.container, format };
+    yield [{ type: 'format', container: ctx.container, format }];
     if (format === 'docx') { yield* readDocx(archive, ctx); return; }
     if (format === 'pptx') { yield* readPptx(archive, ctx); return; }
     if (format === 'xlsx') { yield* readXlsx(archive, ctx); return; }
@@ -50,14 +50,14 @@ export async function* readZip(src: ByteSource, ctx: ReadContext, filename: stri
   }
 }
 
-async function* readMember(archive: ZipArchive, entry: Entry, ctx: ReadContext): AsyncGenerator<ReadEvent> {
+async function* readMember(archive: ZipArchive, entry: Entry, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
   if (entry.fileName.endsWith('/')) return;
   takeEntry(ctx, entry.fileName);
   const path = [...ctx.container, entry.fileName];
-  if (entry.isEncrypted()) { yield skipped(path, 'ENCRYPTED_FILE', 'encrypted zip entry'); return; }
+  if (entry.isEncrypted()) { yield [skipped(path, 'ENCRYPTED_FILE', 'encrypted zip entry')]; return; }
   const { maxCompressionRatio, minBytesForRatioCheck } = ctx.limits;
   if (entry.uncompressedSize >= minBytesForRatioCheck && entry.uncompressedSize > maxCompressionRatio * Math.max(1, entry.compressedSize)) {
-    yield skipped(path, 'ARCHIVE_BOMB', `declared compression ratio above ${maxCompressionRatio}`);
+    yield [skipped(path, 'ARCHIVE_BOMB', `declared compression ratio above ${maxCompressionRatio}`)];
     return;
   }
   yield* ctx.nested(entry.fileName, async (member) => new ByteSource(await archive.open(entry, member)));
