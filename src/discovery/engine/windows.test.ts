@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createKeywordMatcher } from './keywords.js';
+import { anchorOf, caseVariants, compact, digitRuns, literalWindows, mapBack, runWindows, SEP } from './windows.js';
+
+describe('prefilter windows', () => {
+  it('finds digit runs whose digits are at most three characters apart', () => {
+    const t = 'call 415-555 2671 or 12 and year 1999 of AB 12 34 56 C';
+    assert.deepEqual(digitRuns(t).map((r) => [t.slice(r.start, r.end), r.digits]), [['415-555 2671', 10], ['12', 2], ['1999', 4], ['12 34 56', 6]]);
+  });
+
+  it('widens runs to the surrounding words and one more word on each side', () => {
+    const t = 'NINO: AB 12 34 56 C, thanks';
+    const [w] = runWindows(t, digitRuns(t), { minDigits: 6 });
+    assert.equal(t.slice(w![0], w![1]), ': AB 12 34 56 C,');
+  });
+
+  it('uses explicit margins and the accept filter when a trigger gives them', () => {
+    const t = 'x 742 Evergreen Terrace and 12 ok';
+    const w = runWindows(t, digitRuns(t), { minDigits: 1, before: 1, after: 10, accept: (s, a, b) => s[b + 1] === 'E' && a >= 0 });
+    assert.deepEqual(w.map(([a, b]) => t.slice(a, b)), [' 742 Evergreen']);
+  });
+
+  it('compacts windows, merging close ones, and maps offsets back', () => {
+    const t = `${'a'.repeat(100)}1234${'b'.repeat(3)}5678${'c'.repeat(100)}9999${'d'.repeat(50)}`;
+    const c = compact(t, [[100, 104], [107, 111], [211, 215]]);
+    assert.equal(c.text, `1234bbb5678${SEP}9999`);
+    assert.deepEqual(mapBack(c, 0, 4), [100, 104]);
+    assert.deepEqual(mapBack(c, c.text.indexOf('9999'), c.text.indexOf('9999') + 4), [211, 215]);
+    assert.equal(mapBack(c, 8, c.text.length), null, 'a span over a separator maps to nothing');
+  });
+
+  it('searches literals from their rarest character and verifies the prefix', () => {
+    assert.deepEqual(anchorOf('sk_live_'), { anchor: '_live_', skip: 2 });
+    assert.deepEqual(anchorOf('AKIA'), { anchor: 'AKIA', skip: 0 });
+    const t = 'rk_live_ sk_live_x tsk_live_';
+    assert.deepEqual(literalWindows(t, ['sk_live_'], 0, 0).map(([a, b]) => t.slice(a, b)), ['sk_live_', 'sk_live_']);
+    assert.deepEqual(caseVariants(['swift']).sort(), ['SWIFT', 'Swift', 'swift']);
+  });
+});
+
+describe('keyword matcher', () => {
+  it('needs short keywords to be whole words but lets long ones take suffixes', () => {
+    const k = createKeywordMatcher(['dob', 'passport'], 30);
+    assert.equal(k.near('DOB: 1990-01-01', 5, 15), true);
+    assert.equal(k.near('adobe 1990-01-01', 6, 16), false);
+    assert.equal(k.near('dobby 1990-01-01', 6, 16), false);
+    assert.equal(k.near('passports 123456789', 10, 19), true);
+  });
+
+  it('splits camelCase context words and matches any path element', () => {
+    const k = createKeywordMatcher(['date of birth'], 30);
+    assert.equal(k.inContext(['customer', 'dateOfBirth']), true);
+    assert.equal(k.inContext(['DATE_OF_BIRTH']), true);
+    assert.equal(k.inContext(['created_at']), false);
+  });
+});
