@@ -39,11 +39,12 @@ export class CsvParser {
 
   write(s: string): void {
     const n = s.length;
+    if (n === 0) return;
     let i = 0;
     let start = 0;
     if (this.quotePending) {
       this.quotePending = false;
-      if (n > 0 && s.charCodeAt(0) === QUOTE) { this.field += '"'; i = 1; start = 1; } else this.inQuotes = false;
+      if (s.charCodeAt(0) === QUOTE) { this.field += '"'; i = 1; start = 1; } else this.inQuotes = false;
     }
     while (i < n) {
       if (this.inQuotes) {

@@ -1,5 +1,6 @@
 /**
- * CSV/TSV: one unit per non-empty cell with its 1-based row (header row included) and column.
+ * CSV/TSV: one unit per non-empty cell with its 1-based row (header row included; rows count
+ * records, so a quoted newline does not start a row) and column. Parsed by csv-parser.ts.
  * The delimiter is sniffed from the first lines; quoted fields may hold delimiters and newlines.
  * When the first row looks like a header (every cell text, none numeric), each header cell is the
  * `columnName` and a context keyword of the cells below it; header cells are scanned too (with
