@@ -57,6 +57,8 @@ export interface ScanReport {
 export interface RunScanOptions {
   scanner: Scanner;
   progress: Progress;
+  /** Stop reading an object after this many ms; it is then reported PARTIAL with reason TIMEOUT. */
+  objectTimeoutMs?: number;
   now?: () => Date;
 }
 
@@ -70,7 +72,7 @@ export async function runScan(objects: AsyncIterable<ScanObject> | Iterable<Scan
   const kept: ObjectResult[] = [];
   for await (const object of objects) {
     opts.progress.object(object.name);
-    const r = await scanObject(object, opts.scanner, opts.progress);
+    const r = await scanObject(object, opts.scanner, opts.progress, opts.objectTimeoutMs);
     opts.progress.objectDone();
     summary.objectsScanned++;
     summary.bytesScanned += r.bytesScanned;
@@ -89,7 +91,7 @@ export async function runScan(objects: AsyncIterable<ScanObject> | Iterable<Scan
   return { startedAt, finishedAt: now().toISOString(), summary, objects: kept, identifiers };
 }
 
-async function scanObject(object: ScanObject, scanner: Scanner, progress: Progress): Promise<ObjectResult> {
+async function scanObject(object: ScanObject, scanner: Scanner, progress: Progress, timeoutMs: number | undefined): Promise<ObjectResult> {
   const base = { name: object.name, uri: object.uri, uriIsRelative: object.uriIsRelative, size: object.size };
   let bytesScanned = 0;
   const skipped: SkippedPart[] = [];
@@ -105,7 +107,8 @@ async function scanObject(object: ScanObject, scanner: Scanner, progress: Progre
   }
   try {
     const stream = await object.open();
-    for await (const ev of readUnits(counted(stream), { filename: object.name })) {
+    const signal = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
+    for await (const ev of readUnits(counted(stream), { filename: object.name, ...(signal !== undefined ? { signal } : {}) })) {
       if (ev.type === 'unit') {
         units++;
         const u = ev.unit;

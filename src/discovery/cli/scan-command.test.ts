@@ -214,6 +214,22 @@ describe('coffer scan (child process)', () => {
     assert.match(lookahead.stderr, /look-ahead/);
   });
 
+  it('stops an object at --object-timeout and reports it as not fully scanned with reason TIMEOUT', async () => {
+    const big = join(dir, 'big.txt');
+    await writeFile(big, `${'lorem ipsum dolor sit amet 12345 '.repeat(40)}\n`.repeat(2500));
+    const r = await scan(['big.txt', '--object-timeout', '0.001', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { objects: Array<{ status: string; size: number; bytesScanned: number; skipped: Array<{ reason: string }> }> };
+    const o = doc.objects[0]!;
+    // SKIPPED when the time ran out before the first unit, PARTIAL after it
+    assert.ok(o.status === 'PARTIAL' || o.status === 'SKIPPED', o.status);
+    assert.deepEqual(o.skipped.map((x) => x.reason), ['TIMEOUT']);
+    assert.ok(o.bytesScanned < o.size);
+    const bad = await scan(['big.txt', '--object-timeout', '-1'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /positive number/);
+  });
+
   it('reports content it cannot scan with a reason instead of skipping it silently', async () => {
     const bin = join(dir, 'blob.bin');
     await writeFile(bin, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));

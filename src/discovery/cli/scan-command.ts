@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CofferError, isCofferError } from '../../shared/errors.js';
 import { combineAllowLists, loadAllowListFile, loadCustomIdentifiersFile } from '../custom/index.js';
 import { listManagedIdentifiers, managedDetectors } from '../detectors/index.js';
@@ -34,6 +34,7 @@ export interface ScanCommandOptions {
   region?: string;
   profile?: string;
   hashKeyFile?: string;
+  objectTimeout?: number;
   progress: boolean;
 }
 
@@ -46,6 +47,11 @@ export interface ScanIo {
 
 const list = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const positiveNumber = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+};
 
 /**
  * Adds the `scan` subcommand to `program`. The action sets `process.exitCode` (0, 1 or 2) and never
@@ -67,6 +73,7 @@ export function registerScanCommand(program: Command, io?: Partial<ScanIo>): Com
     .option('--region <region>', 'S3 region for request signing (default: AWS config, else us-east-1)')
     .option('--profile <name>', 'AWS shared config profile for S3 credentials')
     .option('--hash-key-file <file>', 'key (>= 16 bytes) for the value hashes, to compare them across runs (default: random per run)')
+    .option('--object-timeout <seconds>', 'stop scanning an object after SECONDS and report it PARTIAL (reason TIMEOUT)', positiveNumber)
     .option('--no-progress', 'do not draw the progress bar (it is only drawn when stderr is a terminal)')
     .exitOverride((err) => {
       // 1 is reserved for "sensitive data found": usage errors exit with 2, help with 0.
@@ -99,7 +106,9 @@ export async function runScanCommand(targets: readonly string[], opts: ScanComma
       hashKey: await hashKey(opts.hashKeyFile),
     });
     const objects = await collectSources(targets, opts, io.cwd, progress);
-    const report = await runScan(objects, { scanner, progress });
+    const report = await runScan(objects, {
+      scanner, progress, ...(opts.objectTimeout !== undefined ? { objectTimeoutMs: Math.round(opts.objectTimeout * 1000) } : {}),
+    });
     progress.stop();
     const text = renderReport(report, opts.format, io.cwd);
     if (opts.output !== undefined) {
