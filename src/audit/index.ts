@@ -1,0 +1,29 @@
+/**
+ * Audit trail: CloudTrail-shaped events in an encrypted, append-only, Merkle-tree log with
+ * signed checkpoints (FORMAT.md). The HTTP pipeline records each request before replying:
+ *
+ *   const trail = await openAuditTrail({ dir, masterKey, accountId, region, clock });
+ *   await trail.record(buildS3Event(info, { accountId, region }), { secrets });  // durable
+ *   ...
+ *   await trail.close();
+ *   const report = await verifyAuditTrail(dir, masterKey);                      // offline
+ */
+
+/** Opens (creating if needed) the trail in `dir`; see AuditTrail for record/close/lookup. */
+export { openAuditTrail, type AuditTrail, type AuditTrailOptions, type AuditTrailStats, type RecordOptions } from './trail.js';
+/** CloudTrail record types; `usernameOf` gives LookupEvents' Username. */
+export { EVENT_VERSION, usernameOf, type AuditEvent, type StoredEvent, type UserIdentity, type SessionContext, type EventResource, type TlsDetails } from './event.js';
+/** Maps an S3 request to a CloudTrail event, copying request parameters from an allow-list only. */
+export { buildS3Event, type S3RequestInfo, type BuildEventContext } from './build-s3-event.js';
+/** Hides secrets (by field name, by shape, and exact caller-supplied values); record() always applies it. */
+export { redactEvent, HIDDEN } from './redact.js';
+/** Decrypting reader over stored events, oldest or newest first. */
+export { readAuditEvents, type ReadEventsOptions } from './read-events.js';
+/** Offline verification with a precise report (segment, offset, index, kind of each finding). */
+export { verifyAuditTrail, type AuditVerifyReport, type AuditIssue, type AuditIssueKind, type VerifyOptions } from './verify.js';
+/** CloudTrail LookupEvents semantics (one attribute, time range, 1..50 results, MAC-protected NextToken). */
+export { lookupEvents, type LookupEventsInput, type LookupEventsOutput, type LookedUpEvent, type LookupAttributeKey } from './lookup.js';
+/** Checkpoint notes (C2SP signed-note) parsing, for monitors that keep checkpoints elsewhere. */
+export { parseCheckpoint, parseVkey, type ParsedCheckpoint } from './checkpoint.js';
+/** `coffer audit verify --data-dir DIR`. */
+export { registerAuditCommands } from './cli.js';

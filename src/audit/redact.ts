@@ -1,0 +1,102 @@
+/**
+ * The last line of defence against secrets in the trail: every event passes here before it is
+ * encrypted and stored (requestParameters were already built from an allow-list).
+ *
+ *   walk every property of the event:
+ *     name looks secret (signature, token, password, credential, secret key, MFA code, seed, SSE-C key)
+ *       and is not an allowed name (accessKeyId, serialNumber, ...-customer-key-MD5, ...) -> hide
+ *     string value contains a caller-supplied secret, or has a secret shape                  -> hide
+ *     property name itself has a secret shape                                                  -> drop
+ *   hidden values become "HIDDEN_DUE_TO_SECURITY_REASONS"; their paths go to
+ *   additionalEventData.redactedFields
+ */
+import type { AuditEvent } from './event.js';
+
+export const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+
+const SECRET_NAME = /authorization|signature|secret|passw|token|credential|customer-?key|customerkey|tokencode|authenticationcode|seed|qrcode|private-?key|otp|^x-amz-copy-source-server-side-encryption-customer-key$/i;
+const ALLOWED_NAMES = new Set(
+  [
+    'accessKeyId',
+    'serialNumber',
+    'x-amz-server-side-encryption-customer-key-MD5',
+    'x-amz-copy-source-server-side-encryption-customer-key-MD5',
+    'x-amz-server-side-encryption-customer-algorithm',
+    'x-amz-copy-source-server-side-encryption-customer-algorithm',
+    'SSECustomerKeyMD5',
+    'SSECustomerAlgorithm',
+    'continuation-token',
+    'ContinuationToken',
+    'NextContinuationToken',
+    'SignatureVersion',
+    'redactedFields',
+  ].map((n) => n.toLowerCase()),
+);
+
+const SECRET_SHAPES: readonly RegExp[] = [
+  /AWS4-HMAC-SHA256/i, // SigV4 Authorization header
+  /\bSignature=/i, // SigV4/SigV2 header or query signature
+  /X-Amz-(?:Signature|Credential|Security-Token)\b/i, // presigned query credentials
+  /^AWS [A-Z0-9]{16,128}:[A-Za-z0-9+/=]{20,}$/, // SigV2 Authorization header
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/, // PEM private keys
+  /^[A-Za-z0-9+/]{43}=$/, // base64 of 32 bytes: an SSE-C key
+  /^[A-Za-z0-9+/=_-]{100,}$/, // session-token-like opaque blobs
+  /otpauth:\/\//i, // MFA seeds as provisioning URIs
+];
+
+/** A 40-character access-key secret: base64 alphabet, mixed classes (bootstrap uses this alphabet). */
+const SECRET_KEY_SHAPE = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
+
+function looksLikeSecretKey(s: string): boolean {
+  for (const m of s.matchAll(SECRET_KEY_SHAPE)) {
+    const v = m[0];
+    if (/[a-z]/.test(v) && /[A-Z]/.test(v) && /[0-9]/.test(v)) return true;
+  }
+  return false;
+}
+
+function secretValue(s: string, secrets: readonly string[]): boolean {
+  for (const k of secrets) if (k.length >= 6 && s.includes(k)) return true;
+  return SECRET_SHAPES.some((re) => re.test(s)) || looksLikeSecretKey(s);
+}
+
+function secretName(name: string): boolean {
+  return SECRET_NAME.test(name) && !ALLOWED_NAMES.has(name.toLowerCase());
+}
+
+/**
+ * Returns a copy of `event` with secrets hidden. `secrets` are exact values known to the caller
+ * (the request's secret key, session token, signature...); each is hidden wherever it appears.
+ */
+export function redactEvent(event: AuditEvent, secrets: readonly string[] = []): AuditEvent {
+  const hidden: string[] = [];
+  const walk = (v: unknown, path: string, name: string): unknown => {
+    if (typeof v === 'string') {
+      if (secretName(name) || secretValue(v, secrets)) {
+        hidden.push(path);
+        return HIDDEN;
+      }
+      return v;
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`, name));
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (secretValue(k, secrets)) {
+          hidden.push(`${path}.<name>`);
+          continue;
+        }
+        const p = `${path}.${k}`;
+        if (secretName(k) && x !== null && typeof x !== 'object' && typeof x !== 'boolean') {
+          hidden.push(p);
+          out[k] = HIDDEN;
+        } else out[k] = walk(x, p, k);
+      }
+      return out;
+    }
+    return v;
+  };
+  const out = walk(event, '$', '') as AuditEvent;
+  if (hidden.length > 0) out.additionalEventData = { ...(out.additionalEventData ?? {}), redactedFields: hidden };
+  return out;
+}
