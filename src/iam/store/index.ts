@@ -1,0 +1,21 @@
+/**
+ * The identity store: users, groups, roles, managed and inline policies, access keys (secrets
+ * sealed under the master key) and login profiles (scrypt), in a page-encrypted SQLite file.
+ *
+ *   const store = openSqliteIamStore({ path: join(dataDir, 'iam.db'), masterKey, accountId });
+ *   const resolver = createAccessKeyResolver({ store, clock });
+ *   verifyRequest(req, { findSecret: resolver.findSecret, ... })   // auth.principal is an IamCaller
+ */
+
+/** The store port (all methods async; errors are 'iam.*' CofferErrors). */
+export type { IamStore } from './port.js';
+/** Opens (creating and migrating) the SQLite identity store keyed by HKDF(master, 'iam-db/v1'). */
+export { openSqliteIamStore, type SqliteIamStoreOptions } from './open-sqlite-iam-store.js';
+/** findSecret for SigV4 over the store, with per-revision caching of compiled policies. */
+export { createAccessKeyResolver, callerForUser, type AccessKeyResolver, type IamCaller } from './resolve-access-key.js';
+/** Password hashing (scrypt) and password-policy checks. */
+export { hashPassword, verifyPassword, checkPassword } from './password.js';
+/** Name, path and ARN rules; id generators. */
+export { validateName, validatePath, arnOf, isoDate, newAccessKeyId, newSecretAccessKey } from './names.js';
+/** Store entities. */
+export * from './types.js';

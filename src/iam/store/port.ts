@@ -1,0 +1,104 @@
+/**
+ * The identity store port: users, groups, roles, managed and inline policies, attachments,
+ * access keys and login profiles of the one account. Policy documents are stored as given
+ * (callers validate them with iam/policy before saving). Errors are CofferErrors:
+ * 'iam.no_such_entity', 'iam.entity_already_exists', 'iam.limit_exceeded',
+ * 'iam.delete_conflict', 'iam.validation', 'iam.password_policy'.
+ */
+import type {
+  AccessKeyIdentity,
+  AccessKeyLastUsed,
+  AccessKeyMetadata,
+  AttachedPolicy,
+  EntityKind,
+  Group,
+  ListOptions,
+  LoginProfile,
+  ManagedPolicy,
+  Page,
+  PasswordPolicy,
+  PolicyVersion,
+  PrincipalPolicyDocuments,
+  Role,
+  Tag,
+  User,
+} from './types.js';
+
+export interface IamStore {
+  readonly accountId: string;
+  /** Increases on every change; caches of compiled policies compare it. */
+  revision(): number;
+
+  createUser(input: { userName: string; path?: string; tags?: Tag[]; permissionsBoundary?: string }): Promise<User>;
+  getUser(userName: string): Promise<User>;
+  getUserById(userId: string): Promise<User | null>;
+  listUsers(options?: ListOptions): Promise<Page<User>>;
+  updateUser(userName: string, changes: { newUserName?: string; newPath?: string }): Promise<void>;
+  /** Refuses ('iam.delete_conflict') while the user has keys, a login profile, groups or policies, as IAM does. */
+  deleteUser(userName: string): Promise<void>;
+  tagUser(userName: string, tags: Tag[]): Promise<void>;
+  untagUser(userName: string, keys: string[]): Promise<void>;
+
+  createGroup(input: { groupName: string; path?: string }): Promise<Group>;
+  getGroup(groupName: string): Promise<{ group: Group; users: User[] }>;
+  listGroups(options?: ListOptions): Promise<Page<Group>>;
+  deleteGroup(groupName: string): Promise<void>;
+  addUserToGroup(groupName: string, userName: string): Promise<void>;
+  removeUserFromGroup(groupName: string, userName: string): Promise<void>;
+  listGroupsForUser(userName: string, options?: ListOptions): Promise<Page<Group>>;
+
+  createRole(input: { roleName: string; path?: string; assumeRolePolicyDocument: string; description?: string; maxSessionDuration?: number; tags?: Tag[]; permissionsBoundary?: string }): Promise<Role>;
+  getRole(roleName: string): Promise<Role>;
+  listRoles(options?: ListOptions): Promise<Page<Role>>;
+  deleteRole(roleName: string): Promise<void>;
+  updateAssumeRolePolicy(roleName: string, document: string): Promise<void>;
+  tagRole(roleName: string, tags: Tag[]): Promise<void>;
+  untagRole(roleName: string, keys: string[]): Promise<void>;
+
+  createPolicy(input: { policyName: string; path?: string; document: string; description?: string }): Promise<ManagedPolicy>;
+  getPolicy(policyArn: string): Promise<ManagedPolicy>;
+  listPolicies(options?: ListOptions & { onlyAttached?: boolean }): Promise<Page<ManagedPolicy>>;
+  deletePolicy(policyArn: string): Promise<void>;
+  createPolicyVersion(policyArn: string, document: string, setAsDefault: boolean): Promise<PolicyVersion>;
+  getPolicyVersion(policyArn: string, versionId: string): Promise<PolicyVersion>;
+  listPolicyVersions(policyArn: string): Promise<PolicyVersion[]>;
+  deletePolicyVersion(policyArn: string, versionId: string): Promise<void>;
+  setDefaultPolicyVersion(policyArn: string, versionId: string): Promise<void>;
+
+  attachPolicy(kind: EntityKind, name: string, policyArn: string): Promise<void>;
+  detachPolicy(kind: EntityKind, name: string, policyArn: string): Promise<void>;
+  listAttachedPolicies(kind: EntityKind, name: string, options?: ListOptions): Promise<Page<AttachedPolicy>>;
+
+  putInlinePolicy(kind: EntityKind, name: string, policyName: string, document: string): Promise<void>;
+  getInlinePolicy(kind: EntityKind, name: string, policyName: string): Promise<string>;
+  deleteInlinePolicy(kind: EntityKind, name: string, policyName: string): Promise<void>;
+  listInlinePolicies(kind: EntityKind, name: string, options?: ListOptions): Promise<Page<string>>;
+
+  /** Returns the plaintext secret once; it is stored sealed. At most two keys per user. */
+  createAccessKey(userName: string): Promise<{ key: AccessKeyMetadata; secretAccessKey: string }>;
+  /** Stores an existing key pair (e.g. the bootstrap admin's) for a user. */
+  importAccessKey(userName: string, accessKeyId: string, secretAccessKey: string, createdMs: number): Promise<AccessKeyMetadata>;
+  listAccessKeys(userName: string): Promise<AccessKeyMetadata[]>;
+  updateAccessKey(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
+  getAccessKeyLastUsed(accessKeyId: string): Promise<{ userName: string; lastUsed: AccessKeyLastUsed }>;
+  recordAccessKeyUse(accessKeyId: string, use: { atMs: number; serviceName: string; region: string }): Promise<void>;
+  /** The key, its opened secret and its user; null when the key does not exist. */
+  findAccessKey(accessKeyId: string): Promise<AccessKeyIdentity | null>;
+
+  createLoginProfile(userName: string, password: string, passwordResetRequired: boolean): Promise<LoginProfile>;
+  getLoginProfile(userName: string): Promise<LoginProfile>;
+  updateLoginProfile(userName: string, changes: { password?: string; passwordResetRequired?: boolean }): Promise<void>;
+  deleteLoginProfile(userName: string): Promise<void>;
+  /** Constant-time check; false for unknown users and users without a login profile. */
+  checkPassword(userName: string, password: string): Promise<boolean>;
+  getPasswordPolicy(): Promise<PasswordPolicy>;
+  setPasswordPolicy(policy: PasswordPolicy): Promise<void>;
+
+  /** Identity policies of a user: its inline and attached policies and those of its groups; its boundary. */
+  userPolicyDocuments(userName: string): Promise<PrincipalPolicyDocuments>;
+  /** Identity policies of a role (inline and attached) and its boundary. */
+  rolePolicyDocuments(roleName: string): Promise<PrincipalPolicyDocuments>;
+
+  close(): void;
+}
