@@ -1,6 +1,7 @@
 /**
  * TLS for Coffer's listeners: a local ECDSA P-256 certificate authority, server certificates it
- * issues, the files under DATA_DIR/tls/, and the protocol/cipher policy (TLS 1.2+ with ECDHE+AEAD).
+ * issues, the files under DATA_DIR/tls/, the protocol/cipher policy (TLS 1.2+ with ECDHE+AEAD),
+ * a manager that serves SNI and reloads certificates without a restart, and the FIPS endpoint.
  */
 
 /** Creates a self-signed ECDSA P-256 CA (10 years, CA:TRUE pathLen 0, keyCertSign/cRLSign, SKI). */
@@ -17,3 +18,15 @@ export {
 } from './server-options.js';
 /** Server-name classification (DNS vs IP) and the names every certificate carries. */
 export { classifyServerNames, DEFAULT_SERVER_NAMES, type ServerNames } from './names.js';
+/** Owns the listeners' secure contexts: SNI over several certificates, reload on file change / SIGHUP, expiry warnings. */
+export {
+  createTlsManager, type CreateTlsManagerOptions, type TlsManager, type TlsProfile, type TlsStatus, type TlsCertificateStatus,
+  type TlsEvent, type TlsReloadReason, type TlsReloadResult, type TlsLogger, type CertificateFiles,
+} from './tls-manager.js';
+/** Facts about a certificate (SANs, validity, fingerprint, key match) and SNI name matching. */
+export { inspectCertificate, nameMatch, type CertificateInfo } from './certificate-info.js';
+/** The FIPS endpoint's TLS policy and the OpenSSL FIPS provider status / strict-mode check. */
+export {
+  fipsServerOptions, fipsStatus, assertFipsProvider, FIPS_TLS13_CIPHERSUITES, FIPS_TLS12_CIPHERS, FIPS_ECDH_CURVES, FIPS_SIGALGS,
+  FIPS_MODES, type FipsMode, type FipsStatus,
+} from './fips/index.js';
