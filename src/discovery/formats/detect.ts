@@ -8,7 +8,12 @@ import type { FormatName } from './types.js';
 /** How many head bytes detection wants (tar's magic sits at 257). */
 export const DETECT_HEAD_BYTES = 8192;
 
-export interface Detected { format: FormatName; detail?: string }
+export interface Detected {
+  format: FormatName;
+  detail?: string;
+  /** Set when the format says the content is encrypted (reported as ENCRYPTED_FILE, not unsupported). */
+  encrypted?: boolean;
+}
 
 const BINARY_MAGIC: Array<[string, number[]]> = [
   ['png image', [0x89, 0x50, 0x4e, 0x47]],
@@ -44,9 +49,13 @@ export function detectFormat(head: Buffer, filename?: string, contentType?: stri
   if (startsWith(head, [0x4f, 0x62, 0x6a, 0x01])) return { format: 'avro' };
   if (head.subarray(0, 1024).includes('%PDF-')) return { format: 'pdf' };
   if (startsWith(head, [...Buffer.from('ustar')], 257)) return { format: 'tar' };
+  const ext = extensionOf(filename);
+  // a password-protected .docx/.xlsx/.pptx is an OLE2 container holding the encrypted package
+  if (startsWith(head, BINARY_MAGIC.find(([n]) => n.startsWith('OLE2'))![1]) && /^(docx|xlsx|pptx|docm|xlsm|pptm)$/.test(ext)) {
+    return { format: 'unsupported', detail: 'password-protected Office document', encrypted: true };
+  }
   for (const [name, magic] of BINARY_MAGIC) if (startsWith(head, magic)) return { format: 'unsupported', detail: name };
 
-  const ext = extensionOf(filename);
   const ct = (contentType ?? '').toLowerCase().split(';')[0]!.trim();
   if (ext === 'tar' && head.length >= 512) return { format: 'tar' };
   const encoding = sniffEncoding(head);

@@ -64,6 +64,19 @@ describe('Office Open XML readers', () => {
     assert.deepEqual(where(units, 'NOTE-MARKER'), { line: 1, column: 6, offset: 5, container: ['ppt/notesSlides/notesSlide1.xml'] });
   });
 
+  it('reads files embedded in a document as nested parts', async () => {
+    const docx = await zipOf([
+      ['[Content_Types].xml', CT],
+      ['word/document.xml', `<w:document ${W}><w:body><w:p><w:r><w:t>see table</w:t></w:r></w:p></w:body></w:document>`],
+      ['word/embeddings/data.csv', 'k,v\nx,EMBED-MARKER\n'],
+    ]);
+    const { units, formats } = await collect(docx, { filename: 'a.docx' });
+    assert.deepEqual(formats, [':docx', 'word/embeddings/data.csv:csv']);
+    const cell = units.find((u) => u.text === 'EMBED-MARKER');
+    assert.deepEqual(cell?.container, ['word/embeddings/data.csv']);
+    assert.deepEqual(cell?.location, { kind: 'cell', row: 2, column: 2, columnName: 'v' });
+  });
+
   it('reads a zip without the Office parts as a plain archive', async () => {
     const zip = await zipOf([['[Content_Types].xml', CT], ['notes.txt', 'MARKER']]);
     const { formats } = await collect(zip, { filename: 'odd.docx' });

@@ -86,4 +86,12 @@ describe('detectFormat', () => {
     assert.deepEqual(detectFormat(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0])), { format: 'unsupported', detail: 'OLE2 compound document (legacy .doc/.xls)' });
     assert.deepEqual(detectFormat(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1])), { format: 'unsupported', detail: 'ELF executable' });
   });
+
+  it('reports a password-protected Office document as encrypted', async () => {
+    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    const { skipped } = await collect(ole, { filename: 'salaries.xlsx' });
+    assert.deepEqual(skipped, [{ container: [], reason: 'ENCRYPTED_FILE', detail: 'password-protected Office document' }]);
+    const legacy = await collect(ole, { filename: 'old.doc' });
+    assert.equal(legacy.skipped[0]?.reason, 'UNSUPPORTED_FILE_TYPE');
+  });
 });

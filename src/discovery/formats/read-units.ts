@@ -124,7 +124,9 @@ async function* readPart(src: ByteSource, ctx: ReadContext, filename?: string, c
     if (detected.format !== 'zip') yield [{ type: 'format', container: ctx.container, format: detected.format }];
     const encoding = sniffEncoding(head);
     switch (detected.format) {
-      case 'unsupported': yield [skipped(ctx.container, 'UNSUPPORTED_FILE_TYPE', detected.detail)]; return;
+      case 'unsupported':
+        yield [skipped(ctx.container, detected.encrypted ? 'ENCRYPTED_FILE' : 'UNSUPPORTED_FILE_TYPE', detected.detail)];
+        return;
       case 'text': yield* readText(src, ctx, encoding); return;
       case 'csv': case 'tsv': yield* readCsv(src, ctx, { encoding, head, tsv: detected.format === 'tsv' }); return;
       case 'json': yield* readJson(src, ctx, encoding); return;

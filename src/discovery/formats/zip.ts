@@ -3,7 +3,7 @@
  * file member is a nested part; encrypted members are ENCRYPTED_FILE, members whose declared
  * ratio is a bomb are ARCHIVE_BOMB without being inflated, and inflation is guarded anyway
  * (declared sizes can lie; yauzl also checks them). A zip holding an Office Open XML package
- * is read as DOCX/XLSX/PPTX instead.
+ * is read as DOCX/XLSX/PPTX instead, its embedded files (word|xl|ppt/embeddings/*) as nested parts.
  */
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
@@ -13,6 +13,9 @@ import { readDocx, readPptx } from './ooxml-text.js';
 import { readXlsx } from './xlsx.js';
 import { spillToTempFile } from './spill.js';
 import type { FormatName, ReadEvent } from './types.js';
+
+/** Where Office packages keep embedded files (images under media/ are not scanned, like Macie). */
+const EMBEDDED = /^(word|xl|ppt)\/embeddings\/[^/]+$/;
 
 /** Above this many entries the archive is walked lazily and not checked for OOXML. */
 const LISTED_ENTRIES = 10_000;
@@ -39,9 +42,14 @@ export async function* readZip(src: ByteSource, ctx: ReadContext, filename: stri
     }
     const format = officeFormat(archive.byName, filename);
     yield [{ type: 'format', container: ctx.container, format }];
-    if (format === 'docx') { yield* readDocx(archive, ctx); return; }
-    if (format === 'pptx') { yield* readPptx(archive, ctx); return; }
-    if (format === 'xlsx') { yield* readXlsx(archive, ctx); return; }
+    if (format !== 'zip') {
+      if (format === 'docx') yield* readDocx(archive, ctx);
+      else if (format === 'pptx') yield* readPptx(archive, ctx);
+      else yield* readXlsx(archive, ctx);
+      // embedded files (a spreadsheet in a document, say) are nested parts
+      for (const [name, entry] of archive.byName) if (EMBEDDED.test(name)) yield* readMember(archive, entry, ctx);
+      return;
+    }
     const all = listed.length > 0 || zip.entryCount <= LISTED_ENTRIES ? listed : it;
     for await (const entry of all) yield* readMember(archive, entry, ctx);
   } finally {
