@@ -203,6 +203,16 @@ describe('coffer scan (child process)', () => {
     assert.match(format.stderr, /xml/);
   });
 
+  it('lists managed and custom identifier ids with --list-identifiers, and needs a target otherwise', async () => {
+    const r = await scan(['--list-identifiers', '--custom-identifiers', 'ids.json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const ids = r.stdout.split('\n').slice(1).map((l) => l.split(' ')[0]);
+    for (const id of ['CREDIT_CARD_NUMBER', 'EMAIL_ADDRESS', 'EMPLOYEE_ID']) assert.ok(ids.includes(id), id);
+    const none = await scan([], dir);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /nothing to scan/);
+  });
+
   it('exits with 2 and names each invalid field of a custom identifiers file', async () => {
     const r = await scan(['data', '--custom-identifiers', 'bad-ids.json'], dir);
     assert.equal(r.code, 2);

@@ -35,6 +35,7 @@ export interface ScanCommandOptions {
   profile?: string;
   hashKeyFile?: string;
   objectTimeout?: number;
+  listIdentifiers?: boolean;
   progress: boolean;
 }
 
@@ -61,7 +62,7 @@ export function registerScanCommand(program: Command, io?: Partial<ScanIo>): Com
   const cmd = program
     .command('scan')
     .description('find sensitive data (personal, financial, credentials, custom identifiers) in files, folders or s3://BUCKET/PREFIX')
-    .argument('<targets...>', 'files, folders (scanned recursively) or s3://BUCKET/PREFIX locations')
+    .argument('[targets...]', 'files, folders (scanned recursively) or s3://BUCKET/PREFIX locations')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('table'))
     .option('--output <file>', 'write the report to FILE instead of standard output')
     .option('--identifiers <ids>', 'report only these identifiers (comma-separated, repeatable)', list)
@@ -74,6 +75,7 @@ export function registerScanCommand(program: Command, io?: Partial<ScanIo>): Com
     .option('--profile <name>', 'AWS shared config profile for S3 credentials')
     .option('--hash-key-file <file>', 'key (>= 16 bytes) for the value hashes, to compare them across runs (default: random per run)')
     .option('--object-timeout <seconds>', 'stop scanning an object after SECONDS and report it PARTIAL (reason TIMEOUT)', positiveNumber)
+    .option('--list-identifiers', 'list the managed (and --custom-identifiers) identifier ids and exit')
     .option('--no-progress', 'do not draw the progress bar (it is only drawn when stderr is a terminal)')
     .exitOverride((err) => {
       // 1 is reserved for "sensitive data found": usage errors exit with 2, help with 0.
@@ -97,6 +99,13 @@ export async function runScanCommand(targets: readonly string[], opts: ScanComma
     for (const f of opts.customIdentifiers ?? []) custom.push(...(await loadCustomIdentifiersFile(f)));
     const allowLists: AllowList[] = [];
     for (const f of opts.allowList ?? []) allowLists.push(await loadAllowListFile(f));
+    if (opts.listIdentifiers) {
+      await write(io, opts.output, identifierTable(custom));
+      return 0;
+    }
+    if (targets.length === 0) {
+      throw new CofferError('discovery.scan.no_targets', { message: 'nothing to scan: give files, folders or s3://BUCKET/PREFIX locations' });
+    }
     const identifiers = selectIdentifiers(custom, opts.identifiers, opts.excludeIdentifiers);
     const scanner = createScanner({
       detectors: managedDetectors(),
@@ -110,16 +119,7 @@ export async function runScanCommand(targets: readonly string[], opts: ScanComma
       scanner, progress, ...(opts.objectTimeout !== undefined ? { objectTimeoutMs: Math.round(opts.objectTimeout * 1000) } : {}),
     });
     progress.stop();
-    const text = renderReport(report, opts.format, io.cwd);
-    if (opts.output !== undefined) {
-      try {
-        await writeFile(opts.output, text, { mode: 0o600 });
-      } catch (cause) {
-        throw new CofferError('discovery.scan.output_unwritable', { message: `cannot write ${opts.output}`, cause });
-      }
-    } else {
-      await new Promise<void>((resolve, reject) => io.stdout.write(text, (e) => (e ? reject(e) : resolve())));
-    }
+    await write(io, opts.output, renderReport(report, opts.format, io.cwd));
     if (report.summary.objectsFailed > 0) {
       io.stderr.write(`coffer scan: ${report.summary.objectsFailed} object(s) could not be scanned; the scan is incomplete\n`);
       return 2;
@@ -130,6 +130,30 @@ export async function runScanCommand(targets: readonly string[], opts: ScanComma
     io.stderr.write(`coffer scan: ${errorMessage(e)}\n`);
     return 2;
   }
+}
+
+async function write(io: ScanIo, output: string | undefined, text: string): Promise<void> {
+  if (output === undefined) {
+    await new Promise<void>((resolve, reject) => io.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    return;
+  }
+  try {
+    await writeFile(output, text, { mode: 0o600 });
+  } catch (cause) {
+    throw new CofferError('discovery.scan.output_unwritable', { message: `cannot write ${output}`, cause });
+  }
+}
+
+/** `--list-identifiers`: one line per identifier id usable with --identifiers. */
+function identifierTable(custom: readonly Detector[]): string {
+  const rows = [
+    ...listManagedIdentifiers().map((i) => [i.id, i.category, i.severity, i.keywordRequired ? 'yes' : 'no', i.description]),
+    ...custom.map((d) => [d.id, d.category, d.severity, d.keywordRequired ? 'yes' : 'no', d.description]),
+  ];
+  const header = ['ID', 'CATEGORY', 'SEVERITY', 'KEYWORD', 'DESCRIPTION'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 function errorMessage(e: unknown): string {
@@ -147,7 +171,9 @@ export function selectIdentifiers(custom: readonly Detector[], include?: string[
   const known = new Set(all);
   for (const id of [...(include ?? []), ...(exclude ?? [])]) {
     if (!known.has(id)) {
-      throw new CofferError('discovery.unknown_identifier', { message: `unknown identifier ${id}`, details: { id } });
+      throw new CofferError('discovery.unknown_identifier', {
+        message: `unknown identifier ${id} (coffer scan --list-identifiers shows the valid ids)`, details: { id },
+      });
     }
   }
   if (include === undefined && exclude === undefined) return undefined;
