@@ -64,6 +64,15 @@ function ipv6(v: string): Verdict | null {
   return { confidence: 'Medium', normalized: addr.toLowerCase() };
 }
 
+/** A ':' that starts "::" or is followed by two more ':' within 12 chars (times have only two). */
+function ipv6Hit(text: string, i: number): boolean {
+  if (text.charCodeAt(i + 1) === 58) return true;
+  const a = text.indexOf(':', i + 1);
+  if (a === -1 || a - i > 5) return false;
+  const b = text.indexOf(':', a + 1);
+  return b !== -1 && b - i <= 12;
+}
+
 function coordinate(v: string): Verdict | null {
   if (v.includes('°')) return { confidence: 'Medium' };
   const parts = v.split(/\s*,\s*|\s+/).filter((x) => x.length > 0).map(Number);
@@ -154,7 +163,7 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Low',
       description: 'E-mail address (RFC 5321 limits, known top-level domain)',
-      trigger: { kind: 'literal', literals: ['@'], before: 64, after: 256 },
+      trigger: { kind: 'literal', literals: ['@'], before: 64, after: 120 },
       pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g,
       keywords: ['email', 'e-mail', 'mail', 'courriel', 'correo'],
       keywordRequired: false,
@@ -190,7 +199,7 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Low',
       description: 'IPv6 address (RFC 4291 text forms, parsed)',
-      trigger: { kind: 'regex', pattern: /[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]/g, before: 40, after: 50 },
+      trigger: { kind: 'literal', literals: [':'], before: 40, after: 46, accept: ipv6Hit },
       pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:\/\d{1,3})?(?![\w:]|\.\w)/g,
       keywords: ['ip', 'ipv6', 'ip address', 'address', 'addr', 'host'],
       keywordRequired: false,

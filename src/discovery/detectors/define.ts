@@ -64,14 +64,24 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
     keywordRequired: spec.keywordRequired,
     scan(text: string, ctx?: ScanContext): Candidate[] {
       const out: Candidate[] = [];
+      // One context object per scan (not per match): validators read text/index/length from it.
+      let at = 0;
+      let len0 = 0;
+      const vctx: ValueContext = {
+        text,
+        index: 0,
+        keywordNear: () => ctx?.keywordNear(at, at + len0) ?? false,
+      };
       pattern.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = pattern.exec(text)) !== null) {
         const value = m[0];
         if (value.length === 0) { pattern.lastIndex++; continue; }
         if (validate === undefined) { out.push({ start: m.index, end: m.index + value.length, confidence: base }); continue; }
-        const index = m.index;
-        const v = validate(value, { text, index, keywordNear: () => ctx?.keywordNear(index, index + value.length) ?? false });
+        at = m.index;
+        len0 = value.length;
+        vctx.index = at;
+        const v = validate(value, vctx);
         if (v === null) continue;
         const len = v.trimTo !== undefined && v.trimTo < value.length ? v.trimTo : value.length;
         const c: Candidate = { start: m.index, end: m.index + len, confidence: v.confidence };

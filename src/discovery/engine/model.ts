@@ -44,7 +44,15 @@ export type Confidence = 'Low' | 'Medium' | 'High';
  * - `always`: the whole unit text (use for custom identifiers whose pattern has no usable anchor).
  */
 export type Trigger =
-  | { kind: 'literal'; literals: readonly string[]; caseInsensitive?: boolean; before: number; after: number }
+  | {
+    kind: 'literal';
+    literals: readonly string[];
+    caseInsensitive?: boolean;
+    before: number;
+    after: number;
+    /** Cheap filter on a hit (index of the literal in the text); rejected hits open no window. */
+    accept?: (text: string, index: number) => boolean;
+  }
   | {
     kind: 'digits';
     minDigits: number;

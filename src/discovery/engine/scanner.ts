@@ -55,8 +55,15 @@ const digitKey = (t: Extract<Detector['trigger'], { kind: 'digits' }>): string =
     a = acceptIds.get(t.accept) ?? nextAcceptId++;
     acceptIds.set(t.accept, a);
   }
-  return `${t.minDigits}|${t.before ?? ''}|${t.after ?? ''}|${a}`;
+  return `${digitTier(t.minDigits)}|${t.before ?? ''}|${t.after ?? ''}|${a}`;
 };
+
+/**
+ * Detectors share compacted texts by digit tier: a detector needing 10 digits scans the windows
+ * of runs with 9 or more (a superset), so there are few distinct compactions per batch.
+ */
+const TIERS = [1, 4, 7, 9, 12] as const;
+const digitTier = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n ? x : t), 1);
 
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
 
@@ -183,11 +190,11 @@ export function createScanner(options: ScannerOptions): Scanner {
         runs ??= digitRuns(text);
         digits = digitTexts.get(p.digitKey);
         if (digits === undefined) {
-          digits = compact(text, runWindows(text, runs, t));
+          digits = compact(text, runWindows(text, runs, { ...t, minDigits: digitTier(t.minDigits) }));
           digitTexts.set(p.digitKey, digits);
         }
       } else if (t.kind === 'literal') {
-        w = literalWindows(text, p.literals, t.before, t.after);
+        w = literalWindows(text, p.literals, t.before, t.after, t.accept);
       } else if (t.kind === 'regex') {
         w = regexWindows(text, t.pattern, t.before, t.after);
       } else {
@@ -281,7 +288,11 @@ export function createScanner(options: ScannerOptions): Scanner {
       const { unit, aStart: _s, aEnd: _e, ...raw } = m;
       results[unit]!.push(raw);
     }
-    return results.map((r) => resolveOverlaps(r, order).filter((m) => reported(m.identifier)));
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.length > 0) results[i] = resolveOverlaps(r, order).filter((m) => reported(m.identifier));
+    }
+    return results;
   }
 
   return {

@@ -78,7 +78,8 @@ const isSep = (c: number): boolean => c === 32 || c === 45 || c === 46 || c === 
 /** A run of digits (consecutive digits at most 3 chars apart). */
 export interface DigitRun { start: number; end: number; digits: number }
 
-const RUN = /\d(?:\D{0,3}\d)*/g;
+// Runs stop at line ends and NUL (the separators between units of a batch).
+const RUN = /\d(?:[^\d\n\u0000]{0,3}\d)*/g;
 
 /** All digit runs of a text, in order (one regex pass). */
 export function digitRuns(text: string): DigitRun[] {
@@ -160,6 +161,7 @@ export function literalWindows(
   literals: readonly string[],
   before: number,
   after: number,
+  accept?: (text: string, index: number) => boolean,
 ): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const lit of literals) {
@@ -167,6 +169,7 @@ export function literalWindows(
     const prefix = lit.slice(0, skip);
     for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
       if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
+      if (accept !== undefined && !accept(haystack, i - skip)) continue;
       out.push([i - skip - before, i - skip + lit.length + after]);
     }
   }
