@@ -9,6 +9,8 @@
  *                path containing a keyword also counts (unit contextKeywords)
  *   severity:    highest level whose occurrencesThreshold <= count; below the lowest level there
  *                is no finding; no levels given -> any occurrence is MEDIUM
+ * Difference from Macie: `^` and `$` anchor at the start and end of a text unit (a cell, a JSON
+ * value, a chunk of a text file), not of the whole file, since files are scanned as streams.
  */
 import type { Candidate, Detector, Severity } from '../engine/model.js';
 import { parseDefinition, customIdentifierDefinitionSchema, type CustomIdentifierDefinition } from './definition.js';
