@@ -29,6 +29,43 @@ export interface S3HandlerDeps {
   maxXmlBodyBytes: number;
   maxBulkXmlBodyBytes: number;
   logger: Logger;
+  /**
+   * Called once per request with its outcome, after the operation and before the reply is
+   * sent (the audit trail hooks in here). If it throws, the client gets InternalError.
+   */
+  beforeReply?: (outcome: RequestOutcome) => Promise<void>;
+}
+
+/** What happened to one request, for the audit trail. Never carries secrets or bodies. */
+export interface RequestOutcome {
+  requestId: string;
+  operation: S3OperationName | 'Unknown';
+  action: string | null;
+  readOnly: boolean;
+  /** Null when authentication failed or was not attempted. */
+  auth: AuthenticatedRequest | null;
+  /** The access key id the client claimed, even when verification failed. */
+  claimedAccessKeyId: string | null;
+  bucket: string | null;
+  key: string | null;
+  query: URLSearchParams;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  responseHeaders: Record<string, string | number | undefined>;
+  req: IncomingMessage;
+  secureTransport: boolean;
+  startedAt: number;
+}
+
+/** The access key id in an Authorization header or presigned query, without verifying anything. */
+function claimedKeyId(req: IncomingMessage, query: URLSearchParams): string | null {
+  const h = req.headers.authorization;
+  const m = h ? /Credential=([A-Z0-9]{16,128})\//.exec(h) : null;
+  if (m) return m[1]!;
+  const q = query.get('X-Amz-Credential');
+  const id = q?.split('/')[0];
+  return id && /^[A-Z0-9]{16,128}$/.test(id) ? id : null;
 }
 
 export function newRequestId(): string {
@@ -48,13 +85,37 @@ export function createS3Handler(deps: S3HandlerDeps) {
     const rawQuery = q >= 0 ? url.slice(q + 1) : '';
     let opName: S3OperationName | 'Unknown' = 'Unknown';
     let resource = rawPath;
+    let auth: AuthenticatedRequest | null = null;
+    let target: Target | null = null;
+    const query = new URLSearchParams(rawQuery);
+    const startedAt = deps.clock.now();
+    const outcome = (status: number, errorCode: string | null, errorMessage: string | null, responseHeaders: Record<string, string | number | undefined>): RequestOutcome => {
+      const operation = opName === 'Unknown' ? null : S3_OPERATIONS[opName];
+      return {
+        requestId,
+        operation: opName,
+        action: operation?.action ?? null,
+        readOnly: operation?.readOnly ?? true,
+        auth,
+        claimedAccessKeyId: claimedKeyId(req, query),
+        bucket: target?.bucket ?? null,
+        key: target?.key ?? null,
+        query,
+        status,
+        errorCode,
+        errorMessage,
+        responseHeaders,
+        req,
+        secureTransport,
+        startedAt,
+      };
+    };
     try {
-      const target = resolveTarget(rawPath, req.headers.host, deps.baseDomain);
+      target = resolveTarget(rawPath, req.headers.host, deps.baseDomain);
       resource = target.bucket === null ? '/' : `/${target.bucket}${target.key !== null ? '/' + target.key : ''}`;
-      const query = new URLSearchParams(rawQuery);
       opName = resolveOperation(req.method ?? 'GET', query, req.headers, target);
       const operation = S3_OPERATIONS[opName];
-      const auth = await verifyRequest(
+      auth = await verifyRequest(
         { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
         { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
       );
@@ -69,12 +130,30 @@ export function createS3Handler(deps: S3HandlerDeps) {
       }
       const ctx = makeContext(deps, req, auth, { requestId, opName, target, query, secureTransport });
       const response = await operation.handler(ctx);
+      if (deps.beforeReply) {
+        try {
+          await deps.beforeReply(outcome(response.status, null, null, response.headers ?? {}));
+        } catch (auditErr) {
+          if (response.body && typeof response.body !== 'string' && !Buffer.isBuffer(response.body)) response.body.destroy();
+          throw auditErr;
+        }
+      }
       await send(req, res, response);
       log(deps.logger, { requestId, op: opName, status: res.statusCode, started });
     } catch (err) {
-      const e = toS3Error(err);
+      let failure: unknown = err;
+      let e = toS3Error(failure);
       if (e.internal) deps.logger.error({ requestId, op: opName, err: describe(err) }, 'request failed');
-      sendError(req, res, err, resource, requestId);
+      if (deps.beforeReply && !res.headersSent) {
+        try {
+          await deps.beforeReply(outcome(e.status, e.code, e.message, {}));
+        } catch (auditErr) {
+          deps.logger.error({ requestId, err: describe(auditErr) }, 'could not record the request in the audit trail');
+          failure = auditErr;
+          e = toS3Error(failure);
+        }
+      }
+      sendError(req, res, failure, resource, requestId);
       log(deps.logger, { requestId, op: opName, status: e.status, started, code: e.code });
     }
   };

@@ -5,7 +5,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ROOT, cleanEnv, cofferArgs, initDataDir, startCoffer } from '../harness.js';
 
@@ -94,18 +96,43 @@ describe('start-up contract', () => {
   });
 
   it('finishes an in-flight upload on SIGTERM, then exits 0', async () => {
-    const c = await startCoffer();
+    let c = await startCoffer();
     try {
       const s3 = c.client();
       await s3.send(new CreateBucketCommand({ Bucket: 'graceful' }));
-      const body = Buffer.alloc(64 * 1024 * 1024, 7);
-      const upload = s3.send(new PutObjectCommand({ Bucket: 'graceful', Key: 'big', Body: body }));
-      await new Promise((r) => setTimeout(r, 100));
+      const body = Buffer.alloc(8 * 1024 * 1024, 7);
+      const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+      const signed = await signer.sign({
+        method: 'PUT',
+        protocol: 'https:',
+        hostname: 'localhost',
+        port: c.port,
+        path: '/graceful/big',
+        query: {},
+        headers: { host: `localhost:${c.port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': String(body.length) },
+      });
+      const req = https.request({ host: 'localhost', port: c.port, method: 'PUT', path: '/graceful/big', headers: signed.headers as Record<string, string>, ca: c.ca });
+      const response = new Promise<number>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+      });
+      // Send the headers and the first MiB, so the request is in flight when SIGTERM arrives.
+      req.write(body.subarray(0, 1024 * 1024));
+      await new Promise<void>((r) => req.once('socket', (sock) => sock.once('secureConnect', () => r())));
+      await new Promise((r) => setTimeout(r, 1000));
       c.process.kill('SIGTERM');
-      await upload;
+      await new Promise((r) => setTimeout(r, 300));
+      req.end(body.subarray(1024 * 1024));
+      assert.equal(await response, 200);
       const code = await new Promise<number | null>((r) => (c.process.exitCode !== null ? r(c.process.exitCode) : c.process.once('exit', (x) => r(x))));
       assert.equal(code, 0);
       assert.match(c.stdout(), /SIGTERM received/);
+      c = await c.restart();
+      const head = await c.client().send(new HeadObjectCommand({ Bucket: 'graceful', Key: 'big' }));
+      assert.equal(head.ContentLength, body.length);
     } finally {
       await c.dispose();
     }

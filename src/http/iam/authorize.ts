@@ -1,0 +1,42 @@
+/**
+ * The default authoriser of IAM actions: evaluates the caller's compiled identity policies
+ * (IamCaller from the identity store's findSecret) with the request's condition keys. A caller
+ * without policies (anything that is not an IamCaller) is implicitly denied: fail closed.
+ */
+import type { AuthenticatedRequest } from '../../auth/index.js';
+import { evaluate, type ContextValue, type EvaluationResult } from '../../iam/policy/index.js';
+import type { IamCaller } from '../../iam/store/index.js';
+
+export interface IamAuthorizationRequest {
+  auth: AuthenticatedRequest;
+  /** 'iam:CreateUser' etc. */
+  action: string;
+  resource: string;
+  /** Request condition keys from the pipeline (aws:SecureTransport, aws:SourceIp, aws:CurrentTime, …). */
+  conditionKeys: Readonly<Record<string, ContextValue>>;
+}
+
+export type IamAuthorizer = (request: IamAuthorizationRequest) => Promise<EvaluationResult> | EvaluationResult;
+
+export function isIamCaller(p: unknown): p is IamCaller {
+  return typeof p === 'object' && p !== null && (p as IamCaller).type === 'User' && typeof (p as IamCaller).policies === 'object';
+}
+
+/** aws:username, aws:userid, aws:PrincipalArn/Account/Type and aws:PrincipalTag/* for a caller. */
+export function callerConditionKeys(caller: IamCaller): Record<string, ContextValue> {
+  const k: Record<string, ContextValue> = {
+    'aws:username': caller.userName,
+    'aws:userid': caller.id,
+    'aws:PrincipalArn': caller.arn,
+    'aws:PrincipalAccount': caller.accountId,
+    'aws:PrincipalType': 'User',
+  };
+  for (const [key, value] of Object.entries(caller.tags)) k[`aws:PrincipalTag/${key}`] = value;
+  return k;
+}
+
+export const authorizeIamCaller: IamAuthorizer = ({ auth, action, resource, conditionKeys }) => {
+  const caller = auth.principal;
+  if (!isIamCaller(caller)) return { decision: 'ImplicitDeny', matched: [] };
+  return evaluate(caller.policies, { action, resource, principal: caller, keys: { ...conditionKeys, ...callerConditionKeys(caller) } });
+};

@@ -1,0 +1,131 @@
+// Shared fixtures for the TLS integration tests: certificates (ECDSA from Coffer's CA, RSA from
+// the openssl CLI), HTTPS servers built from the TLS manager's options on 127.0.0.1:0, and a
+// wrapper around Debian's `openssl s_client`.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createLocalCa, createTlsManager, issueServerCertificate, type TlsManager, type TlsProfile } from '../../../src/tls/index.js';
+
+export interface PemFiles {
+  certFile: string;
+  keyFile: string;
+  /** CA (or self-signed certificate) that verifies certFile. */
+  caFile: string;
+}
+
+function run(cmd: string, args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** An ECDSA P-256 server certificate issued by a fresh Coffer local CA. */
+export async function ecdsaFiles(dir: string): Promise<PemFiles> {
+  const ca = await createLocalCa({ commonName: 'Coffer Integration CA' });
+  const server = await issueServerCertificate({ ca, names: ['s3.example.test', '*.s3.example.test'], days: 30 });
+  const files = { certFile: join(dir, 'ecdsa.pem'), keyFile: join(dir, 'ecdsa-key.pem'), caFile: join(dir, 'ecdsa-ca.pem') };
+  writeFileSync(files.certFile, server.certPem);
+  writeFileSync(files.keyFile, server.keyPem, { mode: 0o600 });
+  writeFileSync(files.caFile, ca.certPem);
+  return files;
+}
+
+/** A self-signed RSA-2048 certificate made by the openssl CLI (operator-provided style). */
+export async function rsaFiles(dir: string): Promise<PemFiles> {
+  const files = { certFile: join(dir, 'rsa.pem'), keyFile: join(dir, 'rsa-key.pem'), caFile: join(dir, 'rsa.pem') };
+  const r = await run('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-addext', 'extendedKeyUsage=serverAuth',
+    '-keyout', files.keyFile, '-out', files.certFile,
+  ]);
+  if (r.code !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+  return files;
+}
+
+export interface PolicyServer {
+  port: number;
+  manager: TlsManager;
+  /** Errors the server reported for failed handshakes, oldest first. */
+  clientErrors: Error[];
+  close(): Promise<void>;
+}
+
+/** An HTTPS server on 127.0.0.1:0 using the manager's options for `profile`; answers "ok" with HSTS. */
+export async function startPolicyServer(files: PemFiles, profile: TlsProfile): Promise<PolicyServer> {
+  const manager = await createTlsManager({ certFile: files.certFile, keyFile: files.keyFile, watch: false });
+  const clientErrors: Error[] = [];
+  const server: Server = createServer(manager.serverOptions(profile), (_req, res) => {
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    res.end('ok');
+  });
+  manager.attach(server, profile);
+  server.on('tlsClientError', (e, socket) => {
+    clientErrors.push(e);
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    manager,
+    clientErrors,
+    async close() {
+      await manager.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+export interface SClientResult {
+  /** True when the handshake completed. */
+  connected: boolean;
+  protocol?: string;
+  cipher?: string;
+  /** "Server Temp Key" line, e.g. "X25519, 253 bits" or "ECDH, prime256v1, 256 bits". */
+  tempKey?: string;
+  verification?: string;
+  output: string;
+}
+
+/** Runs `openssl s_client -brief` against 127.0.0.1:port with SNI "localhost" plus `args`. */
+export async function sClient(port: number, args: string[], caFile?: string): Promise<SClientResult> {
+  const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-brief', ...(caFile ? ['-CAfile', caFile] : []), ...args], 10_000);
+  const output = `${r.stdout}\n${r.stderr}`;
+  const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(output)?.[1]?.trim();
+  const protocol = field('Protocol version');
+  const cipher = field('Ciphersuite');
+  const tempKey = field('Server Temp Key');
+  const verification = field('Verification');
+  return {
+    connected: /CONNECTION ESTABLISHED/.test(output) && protocol !== undefined,
+    ...(protocol ? { protocol } : {}),
+    ...(cipher ? { cipher } : {}),
+    ...(tempKey ? { tempKey } : {}),
+    ...(verification ? { verification } : {}),
+    output,
+  };
+}
+
+/** Every TLS 1.2-and-below cipher this OpenSSL knows, except PSK/SRP suites that need extra client parameters. */
+export async function allTls12Ciphers(): Promise<string[]> {
+  const r = await run('openssl', ['ciphers', '-tls1_2', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0']);
+  return r.stdout.trim().split(':').filter((c) => c && !c.startsWith('TLS_') && !/PSK|SRP/.test(c));
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }));
+  return out;
+}
