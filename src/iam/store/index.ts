@@ -13,6 +13,8 @@ export type { IamStore } from './port.js';
 export { openSqliteIamStore, type SqliteIamStoreOptions } from './open-sqlite-iam-store.js';
 /** findSecret for SigV4 over the store, with per-revision caching of compiled policies. */
 export { createAccessKeyResolver, callerForUser, type AccessKeyResolver, type IamCaller } from './resolve-access-key.js';
+/** Idempotently creates the admin user, an AdministratorAccess policy attached to it, and imports its key. */
+export { provisionAdminUser, ADMIN_POLICY_NAME } from './provision-admin.js';
 /** Password hashing (scrypt) and password-policy checks. */
 export { hashPassword, verifyPassword, checkPassword } from './password.js';
 /** Name, path and ARN rules; id generators. */
