@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import avro from 'avsc';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { gzipOf } from './test-fixtures.js';
 import { chunked, collect } from './test-helpers.js';
 
 async function avroOf(schema: avro.Schema, records: unknown[], codec = 'null'): Promise<Buffer> {
-  const encoder = new avro.streams.BlockEncoder(schema, { codec, blockSize: 64 });
+  // a stand-in snappy encoder: the reader must refuse the codec before decoding anything
+  const codecs = { snappy: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, b) };
+  const encoder = new avro.streams.BlockEncoder(schema, { codec, blockSize: 64, codecs: { ...avro.streams.BlockEncoder.defaultCodecs(), ...codecs } });
   const parts: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     encoder.on('data', (b: Buffer) => parts.push(b));
@@ -59,12 +62,34 @@ describe('Parquet and Avro readers', () => {
     }
   });
 
+  it('reports an Avro block that inflates beyond the ratio limit as an archive bomb', async () => {
+    const file = await avroOf({ type: 'record', name: 'R', fields: [{ name: 'k', type: 'string' }] }, [{ k: 'x'.repeat(2_000_000) }], 'deflate');
+    const { skipped } = await collect(file, { filename: 'b.avro', limits: { minBytesForRatioCheck: 1024 * 1024 } });
+    assert.deepEqual(skipped.map((s) => s.reason), ['ARCHIVE_BOMB']);
+  });
+
+  it('reports an Avro codec it cannot decode as unsupported', async () => {
+    const file = await avroOf({ type: 'record', name: 'R', fields: [{ name: 'k', type: 'string' }] }, [{ k: 'a' }], 'snappy');
+    const { skipped } = await collect(file, { filename: 's.avro' });
+    assert.deepEqual(skipped, [{ container: [], reason: 'UNSUPPORTED_FILE_TYPE', detail: 'avro codec snappy' }]);
+  });
+
   it('reads an Avro file inside a gzip with its container path', async () => {
     const file = await avroOf({ type: 'record', name: 'R', fields: [{ name: 'k', type: 'string' }] }, [{ k: 'a' }, { k: 'GZ-MARKER' }]);
     const { units } = await collect(gzipOf(file), { filename: 'r.avro.gz' });
     const u = units.find((x) => x.text === 'GZ-MARKER');
     assert.deepEqual(u?.container, ['r.avro']);
     assert.deepEqual(u?.location, { kind: 'record', recordIndex: 1, jsonPath: '$.k' });
+  });
+
+  it('reads gzip-compressed Parquet pages and reports codecs it cannot decode', async () => {
+    const columnData = [{ name: 'email', data: ['a', 'GZIP-MARKER'], type: 'STRING' as const }];
+    const gz = Buffer.from(parquetWriteBuffer({ columnData, codec: 'GZIP', compressors: { GZIP: (b: Uint8Array) => gzipSync(b) } }));
+    const { units } = await collect(gz, { filename: 'g.parquet' });
+    assert.deepEqual(units.find((u) => u.text === 'GZIP-MARKER')?.location, { kind: 'record', recordIndex: 1, jsonPath: '$.email' });
+    const lz4 = Buffer.from(parquetWriteBuffer({ columnData, codec: 'LZ4_RAW', compressors: { LZ4_RAW: (b: Uint8Array) => b } }));
+    const { skipped } = await collect(lz4, { filename: 'l.parquet' });
+    assert.deepEqual(skipped, [{ container: [], reason: 'UNSUPPORTED_FILE_TYPE', detail: 'parquet codec LZ4_RAW' }]);
   });
 
   it('reports a truncated Parquet file as corrupt', async () => {
