@@ -8,6 +8,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { bodyText, startCoffer, type Coffer } from '../harness.js';
+import { signChunkedBody, signRequest } from '../../../src/auth/index.js';
+import { createHasher } from '../../../src/objects/checksums/index.js';
 
 interface RawResponse {
   status: number;
@@ -141,6 +143,50 @@ describe('S3 protocol edges: anonymous access, presigned URLs, errors, TLS', () 
     assert.equal(r.status, 403);
     assert.match(r.body, /RequestTimeTooSkewed/);
   });
+
+  for (const withTrailer of [false, true]) {
+    const mode = withTrailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD';
+    it(`accepts ${mode} uploads (chunk signatures checked while streaming) and refuses a tampered chunk`, async () => {
+      const chunks = [Buffer.alloc(65536, 'a'), Buffer.alloc(65536, 'b'), Buffer.alloc(1000, 'c')];
+      const data = Buffer.concat(chunks);
+      const crc = createHasher('CRC32');
+      crc.update(data);
+      const trailers = withTrailer ? { 'x-amz-checksum-crc32': crc.digest().toString('base64') } : undefined;
+      const key = `chunked-${withTrailer ? 'trailer' : 'plain'}`;
+      const put = (tamper: boolean) => {
+        const headers: Record<string, string> = {
+          host: `localhost:${coffer.port}`,
+          'content-encoding': 'aws-chunked',
+          'x-amz-decoded-content-length': String(data.length),
+          ...(withTrailer ? { 'x-amz-trailer': 'x-amz-checksum-crc32' } : {}),
+        };
+        const signed = signRequest({
+          method: 'PUT',
+          rawPath: `/proto/${key}`,
+          headers,
+          credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey },
+          region: 'us-east-1',
+          date: Date.now(),
+          payloadHash: mode,
+        });
+        const framed = signChunkedBody({ signature: signed.signature, signingKey: signed.signingKey, scope: signed.scope, amzDate: signed.amzDate }, chunks, trailers);
+        const body = Buffer.from(framed.body);
+        if (tamper) body[200] = body[200]! ^ 1;
+        const sendHeaders = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+        return request(coffer, { method: 'PUT', path: `/proto/${key}`, headers: { ...sendHeaders, 'content-length': String(body.length) }, body });
+      };
+      const bad = await put(true);
+      assert.equal(bad.status, 403, bad.body);
+      assert.match(bad.body, /SignatureDoesNotMatch/);
+      assert.equal((await signed(coffer, { method: 'HEAD', path: `/proto/${key}` })).status, 404, 'a rejected upload leaves nothing');
+      const ok = await put(false);
+      assert.equal(ok.status, 200, ok.body);
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'proto', Key: key, ChecksumMode: 'ENABLED' }));
+      assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(data));
+      assert.equal(got.ContentEncoding, undefined, 'aws-chunked is transfer framing, not stored');
+      if (withTrailer) assert.equal(got.ChecksumCRC32, trailers!['x-amz-checksum-crc32']);
+    });
+  }
 
   it('negotiates TLS 1.3 and refuses TLS 1.1', async () => {
     const version = await new Promise<string | null>((resolve, reject) => {

@@ -17,10 +17,12 @@ export interface PemFiles {
 
 function run(cmd: string, args: string[], timeout = 20_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout }, (err, stdout, stderr) => {
+    const child = execFile(cmd, args, { timeout }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
+    // s_client reads stdin until EOF; close it so a finished handshake ends the process.
+    child.stdin?.end();
   });
 }
 
@@ -115,17 +117,4 @@ export async function sClient(port: number, args: string[], caFile?: string): Pr
 export async function allTls12Ciphers(): Promise<string[]> {
   const r = await run('openssl', ['ciphers', '-tls1_2', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0']);
   return r.stdout.trim().split(':').filter((c) => c && !c.startsWith('TLS_') && !/PSK|SRP/.test(c));
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  }));
-  return out;
 }
