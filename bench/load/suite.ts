@@ -42,6 +42,8 @@ export interface SuiteOptions {
   mixedSize: number;
   /** Objects under the listed prefix. */
   listObjects: number;
+  /** Objects deleted per DELETE measurement (taken from the PUT run's, topped up). */
+  deleteObjects: number;
   /** Concurrency of the extra MIXED run for the RSS goal (0: skip). */
   highConcurrency: number;
   /** Compare the raw client with @aws-sdk/client-s3 on Coffer. */
@@ -60,7 +62,8 @@ export function defaultSuiteOptions(quick: boolean): SuiteOptions {
     rounds: quick ? 1 : 2,
     smallSize: 4 * KiB,
     mixedSize: 1 * MiB,
-    listObjects: quick ? 200 : 1000,
+    listObjects: quick ? 100 : 1000,
+    deleteObjects: quick ? 100 : 2000,
     highConcurrency: quick ? 0 : 64,
     compareSdk: true,
     log: (line) => process.stderr.write(line + '\n'),
@@ -199,7 +202,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
 
     const s3 = on(S3_SYSTEMS);
     const small = opts.smallSize;
-    await measure('HEAD', small, s3, async (l) => ({ pool: await readPool(l, small, opts.concurrency * 16) }));
+    const headPool = opts.concurrency * 4;
+    await measure('HEAD', small, s3, async (l) => ({ pool: await readPool(l, small, headPool) }));
     const listed = new Set<SystemName>();
     await measure('LIST', small, s3, async (l) => {
       if (!listed.has(l.sys.name)) {
@@ -212,10 +216,16 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     if (opts.highConcurrency > 0) {
       await measure('MIXED', 64 * KiB, s3, async (l) => ({ pool: await readPool(l, 64 * KiB, opts.highConcurrency * 2) }), opts.highConcurrency);
     }
-    // DELETE last: it consumes the small objects (each round deletes a fresh batch).
-    await measure('DELETE', small, s3, async (l, round) => ({
-      pool: await prepareObjects(clientOf(l, opts.concurrency), BUCKET, `del-r${round}/`, small, opts.quick ? 300 : 2000, opts.concurrency, payload),
-    }));
+    // DELETE last: it consumes small objects the PUT run left beyond the read pools, topped up
+    // with fresh ones when the PUT run was short; each round deletes a different batch.
+    await measure('DELETE', small, s3, async (l, round) => {
+      const created = l.created.get(small) ?? [];
+      const spare = created.length > headPool ? created.splice(headPool, opts.deleteObjects) : [];
+      const more = spare.length < opts.deleteObjects
+        ? await prepareObjects(clientOf(l, opts.concurrency), BUCKET, `del-r${round}/`, small, opts.deleteObjects - spare.length, opts.concurrency, payload)
+        : [];
+      return { pool: [...spare, ...more] };
+    });
 
     const coffer = live.get('coffer');
     if (opts.compareSdk && coffer?.sys.target && !failed.has('coffer')) {
