@@ -114,6 +114,7 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
   let chain: Buffer = ZERO_HASH;
   let cpSeq = -1;
   let cpPrev: Buffer | null = null;
+  let gapReported = -1;
   const recordKey = masterKey ? SegmentCipher.recordKey(masterKey) : null;
   let buf: Buffer | null = segs[0] ? await readFile(join(segmentsDir(dir), segs[0].name)) : null;
   for (let si = 0; si < segs.length; si++) {
@@ -130,7 +131,8 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
       continue;
     }
     let limit = cur.length;
-    if (buf) {
+    // Only the immediate successor's header says how long this file is (a gap is reported above).
+    if (buf && segs[si + 1]?.segmentNumber === (segs[si] as { segmentNumber: number }).segmentNumber + 1) {
       try {
         limit = decodeHeader(buf).header.prevValidLength;
       } catch {
@@ -138,17 +140,16 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
       }
     }
     if (header.segmentNumber !== (segs[si] as { segmentNumber: number }).segmentNumber) add({ kind: 'bad_header', segment: name, offset: 0, message: 'segment number in the header does not match the file name (renamed segment)' });
-    if (header.firstIndex !== expected) {
+    if (header.firstIndex !== expected && gapReported !== header.firstIndex) {
       add({ kind: header.firstIndex > expected ? 'deleted' : 'inserted', segment: name, offset: 0, index: expected, message: header.firstIndex > expected ? `records ${expected}..${header.firstIndex - 1} are missing before this segment` : `segment restarts at record ${header.firstIndex} although ${expected} records precede it` });
-    } else if (!header.prevChain.equals(chain) || !new CompactRange(header.firstIndex, header.frontier).root().equals(range.root())) {
+    } else if (header.firstIndex === expected && (!header.prevChain.equals(chain) || !new CompactRange(header.firstIndex, header.frontier).root().equals(range.root()))) {
       add({ kind: 'chain_break', segment: name, offset: 0, index: expected, message: 'segment header does not continue the previous segment (replaced or forked segment)' });
     }
     // Continue from what the header claims, so one break is reported once; checkpoints catch the rest.
     expected = header.firstIndex;
     chain = header.prevChain;
     range = new CompactRange(header.firstIndex, header.frontier);
-    if (cur.length < limit) add({ kind: 'truncated', segment: name, offset: cur.length, index: expected, message: `segment is ${cur.length} bytes but ${limit} bytes of it are part of the log` });
-    else if (limit < cur.length) warnings.push({ kind: 'torn_tail_preserved', segment: name, offset: limit, message: `${cur.length - limit} bytes after the valid end (torn by a crash and preserved at recovery) are not part of the log` });
+    if (limit < cur.length) warnings.push({ kind: 'torn_tail_preserved', segment: name, offset: limit, message: `${cur.length - limit} bytes after the valid end (torn by a crash and preserved at recovery) are not part of the log` });
     const data = cur.subarray(0, Math.min(limit, cur.length));
     const cipher = recordKey ? new SegmentCipher(header.salt, recordKey) : null;
     const indexes = new Set<number>();
@@ -164,6 +165,7 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
       const f = parseFrame(data, off);
       if (f.kind === 'partial') {
         add({ kind: 'truncated', segment: name, offset: off, index: expected, message: 'segment ends inside a record' });
+        off = -1;
         break;
       }
       if (f.kind === 'corrupt') {
@@ -220,7 +222,11 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
         }
         if (cp.origin !== origin) add({ kind: 'checkpoint_invalid', ...at, index: expected, message: 'checkpoint belongs to another trail' });
         else if (!verifyCheckpointSignature(cp, keys)) add({ kind: 'checkpoint_signature', ...at, index: expected, message: `checkpoint seq ${cp.seq} has no valid signature by a trusted key (forged or recomputed)` });
-        if (cp.size !== expected || !cp.root.equals(range.root()) || !cp.chain.equals(chain)) {
+        if (cp.size > expected) {
+          add({ kind: 'deleted', ...at, index: expected, message: `checkpoint seq ${cp.seq} covers ${cp.size} records but only ${expected} precede it: records ${expected}..${cp.size - 1} were removed` });
+        } else if (cp.size < expected) {
+          add({ kind: 'inserted', ...at, index: cp.size, message: `checkpoint seq ${cp.seq} covers ${cp.size} records but ${expected} precede it: records were added` });
+        } else if (!cp.root.equals(range.root()) || !cp.chain.equals(chain)) {
           add({ kind: 'checkpoint_mismatch', ...at, index: expected, message: `checkpoint seq ${cp.seq} signs ${cp.size} records with a different root than the ${expected} records before it: records were modified, inserted, deleted or reordered` });
         }
         if (cp.seq !== cpSeq + 1) add({ kind: 'checkpoint_sequence', ...at, index: expected, message: `checkpoint seq ${cp.seq} follows seq ${cpSeq}: checkpoints are missing or repeated` });
@@ -230,6 +236,20 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
         cpPrev = checkpointHash(note);
         lastCp = cp;
       }
+    }
+    if (cur.length < limit && off !== -1) {
+      // The file is shorter than the next header says. At a frame boundary with records missing
+      // before the next segment, call it what it is (records deleted from the end of this file).
+      let nextFirst = -1;
+      try {
+        nextFirst = decodeHeader(buf as Buffer).header.firstIndex;
+      } catch {
+        // reported when that segment is reached
+      }
+      if (off === cur.length && nextFirst > expected) {
+        add({ kind: 'deleted', segment: name, offset: cur.length, index: expected, message: `records ${expected}..${nextFirst - 1} were removed from the end of this segment` });
+        gapReported = nextFirst;
+      } else add({ kind: 'truncated', segment: name, offset: cur.length, index: expected, message: `segment is ${cur.length} bytes but ${limit} bytes of it are part of the log` });
     }
   }
   for (const [size] of known) {
