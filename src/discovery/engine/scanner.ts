@@ -40,6 +40,7 @@ export interface Scanner {
   /**
    * The same for many small units at once (CSV cells, JSON values): one prefilter and regex pass
    * over the batch, results per unit. Much faster than scanUnit per cell; keep batches to ~1 MB.
+   * Units without matches get a shared, frozen empty array: do not mutate results in place.
    */
   scanUnits(units: readonly TextUnit[]): RawMatch[][];
   /** A fresh accumulator for one object. */
@@ -64,6 +65,8 @@ const digitKey = (t: Extract<Detector['trigger'], { kind: 'digits' }>): string =
  */
 const TIERS = [1, 4, 7, 9, 12] as const;
 const digitTier = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n ? x : t), 1);
+
+const NO_MATCHES: RawMatch[] = Object.freeze([]) as unknown as RawMatch[];
 
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
 
@@ -142,7 +145,8 @@ export function createScanner(options: ScannerOptions): Scanner {
    * never look into a neighbouring unit.
    */
   function scanUnits(units: readonly TextUnit[]): RawMatch[][] {
-    const results: RawMatch[][] = units.map(() => []);
+    // Units without matches share one frozen empty array (most cells of a table).
+    const results: RawMatch[][] = new Array<RawMatch[]>(units.length).fill(NO_MATCHES);
     if (units.length === 0) return results;
     const unitStart: number[] = [];
     let text: string;
@@ -286,6 +290,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     for (const m of found) {
       if (allowLists.length > 0 && allowLists.some((a) => a.allows(m.text, m.identifier))) continue;
       const { unit, aStart: _s, aEnd: _e, ...raw } = m;
+      if (results[unit] === NO_MATCHES) results[unit] = [];
       results[unit]!.push(raw);
     }
     for (let i = 0; i < results.length; i++) {
