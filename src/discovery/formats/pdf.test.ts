@@ -25,7 +25,7 @@ describe('PDF reader', () => {
   });
 
   it('refuses a PDF larger than the buffering limit', async () => {
-    const { skipped } = await collect(pdfOf([['x']]), { limits: { maxObjectBytes: 100 } });
+    const { skipped } = await collect(pdfOf([['x']]), { limits: { maxBufferedBytes: 100 } });
     assert.equal(skipped[0]?.reason, 'SIZE_LIMIT_EXCEEDED');
   });
 

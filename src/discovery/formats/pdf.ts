@@ -2,7 +2,7 @@
  * PDF (pdfjs-dist, legacy build for Node; no network, no eval, no fonts loaded): the text of each
  * page, lines rebuilt from pdf.js's end-of-line marks, cut into units located by page number and
  * line/column/offset within the page. A PDF needs random access, so it is buffered in memory up to
- * maxObjectBytes (SIZE_LIMIT_EXCEEDED beyond). Password-protected PDFs are ENCRYPTED_FILE (PDFs
+ * maxBufferedBytes (SIZE_LIMIT_EXCEEDED beyond). Password-protected PDFs are ENCRYPTED_FILE (PDFs
  * with only an owner password open without one and are scanned).
  */
 import type { ByteSource } from './byte-source.js';
@@ -15,8 +15,8 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
 
 export async function* readPdf(src: ByteSource, ctx: ReadContext): AsyncGenerator<ReadEvent[]> {
-  const data = await readBounded(src, ctx.limits.maxObjectBytes);
-  if (data === null) throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `PDF larger than ${ctx.limits.maxObjectBytes} bytes`);
+  const data = await readBounded(src, ctx.limits.maxBufferedBytes);
+  if (data === null) throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `PDF larger than ${ctx.limits.maxBufferedBytes} bytes`);
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
   const task = lib.getDocument({

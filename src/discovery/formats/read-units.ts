@@ -27,7 +27,7 @@ import { DEFAULT_LIMITS, type ByteInput, type Limits, type ReadEvent, type ReadO
 /**
  * Reads an object and yields, in document order, a `format` event per recognised (nested) file,
  * `unit` events with text to scan and `skipped` events for what could not be scanned. Memory is
- * bounded by `limits`; zip and Parquet spill to a temp file, PDF is buffered (up to maxObjectBytes).
+ * bounded by `limits`; zip and Parquet spill to a temp file, PDF is buffered in memory (up to maxBufferedBytes).
  * Errors of `input` itself are rethrown; everything else about the content becomes a `skipped` event.
  * Stopping the iteration early releases the input, temp files and parsers.
  */

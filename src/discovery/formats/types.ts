@@ -21,11 +21,10 @@ export interface Limits {
   maxUnitChars: number;
   /** Chars shared by consecutive units of one text on each side (see `ScanUnit.ownStart`). */
   overlapChars: number;
-  /**
-   * Largest object (or archive member) a random-access format may buffer or spill to a temp file:
-   * zip (spilled), Parquet (spilled), PDF (in memory), XLSX shared strings (in memory, chars).
-   */
+  /** Largest object (or archive member) spilled to a temp file for random access: zip, Parquet. */
   maxObjectBytes: number;
+  /** Largest content held in memory: a PDF (bytes), an XLSX shared-string table (chars). */
+  maxBufferedBytes: number;
   /** Largest single CSV record / JSON scalar / XML text run, in chars. */
   maxValueChars: number;
   /** Directory for spilled temp files (default: os.tmpdir()). */
@@ -40,7 +39,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   minBytesForRatioCheck: 16 * 1024 ** 2,
   maxUnitChars: 256 * 1024,
   overlapChars: 4096,
-  maxObjectBytes: 1024 ** 3,
+  maxObjectBytes: 4 * 1024 ** 3,
+  maxBufferedBytes: 256 * 1024 ** 2,
   maxValueChars: 8 * 1024 ** 2,
 });
 

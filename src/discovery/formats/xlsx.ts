@@ -2,7 +2,7 @@
  * XLSX: one unit per non-empty cell with sheet name, 1-based row and column (A = 1), shared
  * strings resolved. Strings of row 1 are the column names (and context keywords) of the cells
  * below them. Sheets are streamed; the shared-string table is held in memory, bounded by
- * maxObjectBytes (counted in chars).
+ * maxBufferedBytes (counted in chars).
  */
 import type { ReadContext } from './context.js';
 import { LimitError } from './context.js';
@@ -33,7 +33,7 @@ async function sharedStrings(archive: ZipArchive, ctx: ReadContext): Promise<str
       if (!inT || inPhonetic > 0) return;
       current += t;
       chars += t.length;
-      if (chars > ctx.limits.maxObjectBytes) {
+      if (chars > ctx.limits.maxBufferedBytes) {
         throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, 'shared string table over the size limit', ctx.container);
       }
     },
