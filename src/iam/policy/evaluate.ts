@@ -44,7 +44,7 @@ function matchPrincipal(m: PrincipalMatcher, p: PrincipalInfo | null): Principal
 }
 
 function matchesAny(patterns: readonly Template[], resource: string, keys: ReadonlyMap<string, ContextValue>): boolean {
-  for (const t of patterns) if (resolveRegex(t, 'arn', keys)?.test(resource)) return true;
+  for (let i = 0; i < patterns.length; i++) if (resolveRegex(patterns[i] as Template, 'arn', keys)?.test(resource)) return true;
   return false;
 }
 

@@ -10,7 +10,7 @@
  *   ForAnyValue:op                      some request value passes op; false for an absent/empty set
  *   Null: true                          the key is absent; Null: false — it is present
  */
-import { BlockList, isIP } from 'node:net';
+import { cidrMatcher } from './ip.js';
 import type { CompiledCondition, CompiledValue, ContextValue } from './types.js';
 import { resolveExact, resolveRegex } from './template.js';
 
@@ -106,32 +106,7 @@ export function parseDate(s: string): number | null {
 }
 
 /** Builds an address test for a CIDR block or a single address; null when it is not one. */
-export function parseCidr(s: string): ((ip: string) => boolean) | null {
-  const slash = s.indexOf('/');
-  const addr = slash < 0 ? s : s.slice(0, slash);
-  const family = isIP(addr);
-  if (family === 0) return null;
-  const max = family === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const p = s.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p) || Number(p) > max) return null;
-    prefix = Number(p);
-  }
-  const list = new BlockList();
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(addr, prefix, type);
-  return (ip: string) => {
-    const candidate = unmapIpv4(ip);
-    const f = isIP(candidate);
-    return (f === 4 && type === 'ipv4') || (f === 6 && type === 'ipv6') ? list.check(candidate, type) : false;
-  };
-}
-
-function unmapIpv4(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m ? (m[1] as string) : ip;
-}
+export const parseCidr = cidrMatcher;
 
 function compare(a: number, b: number, cmp: Cmp): boolean {
   switch (cmp) {

@@ -52,7 +52,7 @@ export function parseTemplate(text: string, mode: GlobMode, variables: boolean):
     if (lit) parts.push({ glob: lit });
   }
   const compiled = hasVariables || mode === 'exact' ? null : cachedRegex(regexSource(parts, mode, null) as string, mode);
-  return { parts, hasVariables, compiled, byValues: new Map() };
+  return { parts, hasVariables, compiled, byValues: new Map(), last: null };
 }
 
 /** The variables a template refers to (canonical key names). */
@@ -86,12 +86,28 @@ export function resolveExact(t: Template, keys: ReadonlyMap<string, ContextValue
 /** The template as an anchored RegExp for this request; null when a variable has no value. */
 export function resolveRegex(t: Template, mode: Exclude<GlobMode, 'exact'>, keys: ReadonlyMap<string, ContextValue>): RegExp | null {
   if (t.compiled) return t.compiled;
-  // The same principal asks again and again: key the compiled pattern by the variable values.
+  // Fast path without allocation: the same values as last time.
+  const last = t.last;
+  if (last !== null) {
+    let same = true;
+    let i = 0;
+    for (const p of t.parts) {
+      if (!('variable' in p)) continue;
+      if (variableValue(keys, p.variable, p.fallback) !== last.values[i++]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last.re;
+  }
+  // Otherwise key the compiled pattern by the variable values.
+  const values: (string | null)[] = [];
   let k = mode;
   for (const p of t.parts) {
     if (!('variable' in p)) continue;
     const v = variableValue(keys, p.variable, p.fallback);
     if (v === null) return null;
+    values.push(v);
     k += '\u0000' + v;
   }
   let re = t.byValues.get(k);
@@ -102,6 +118,7 @@ export function resolveRegex(t: Template, mode: Exclude<GlobMode, 'exact'>, keys
     re = new RegExp('^(?:' + src + ')$', mode === 'action' || mode === 'string-ci' ? 'i' : '');
     t.byValues.set(k, re);
   }
+  t.last = { values, re };
   return re;
 }
 

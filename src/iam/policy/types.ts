@@ -98,6 +98,8 @@ export interface Template {
   readonly compiled: RegExp | null;
   /** Per-template RegExps keyed by the variables' values (bounded). */
   readonly byValues: Map<string, RegExp>;
+  /** The last variable values and their RegExp: the common case of one caller asking repeatedly. */
+  last: { values: (string | null)[]; re: RegExp } | null;
 }
 /** `glob`: policy text (wildcards active in Like/ARN contexts); `exact`: an escape such as ${*}; `variable`: ${key, 'fallback'}. */
 export type TemplatePart = { readonly glob: string } | { readonly exact: string } | { readonly variable: string; readonly fallback: string | undefined };
