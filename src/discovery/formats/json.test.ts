@@ -53,6 +53,16 @@ describe('JSON and JSON Lines reader', () => {
     assert.deepEqual(units.find((u) => u.text === 'y')?.location, { kind: 'record', recordIndex: 2, jsonPath: '$.x' });
   });
 
+  it('accepts a byte order mark before JSON and JSON Lines', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const lines = await collect(Buffer.concat([bom, Buffer.from('{"a":"x"}\n{"a":"y"}\n')]), { filename: 'b.jsonl' });
+    assert.deepEqual(lines.skipped, []);
+    assert.deepEqual(lines.units.map((u) => u.text), ['x', 'y']);
+    const doc = await collect(Buffer.concat([bom, Buffer.from('{"a":"z"}')]), { filename: 'b.json' });
+    assert.deepEqual(doc.skipped, []);
+    assert.deepEqual(doc.units.map((u) => u.text), ['z']);
+  });
+
   it('detects JSON Lines without an extension', async () => {
     const { formats } = await collect('{"a":1}\n{"a":2}\n{"a":3}\n');
     assert.deepEqual(formats, [':jsonl']);

@@ -121,6 +121,7 @@ const FAST_LINE_BYTES = 1024 * 1024;
 /** JSON.parse of a line, or null when a number would lose digits (then the tokenizer reads it). */
 function parseExact(text: string): { value: unknown } | null {
   let exact = true;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark before the first line
   const value: unknown = JSON.parse(text, (_k, v: unknown) => {
     if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) exact = false;
     return v;
