@@ -30,3 +30,5 @@ export {
   fipsServerOptions, fipsStatus, assertFipsProvider, FIPS_TLS13_CIPHERSUITES, FIPS_TLS12_CIPHERS, FIPS_ECDH_CURVES, FIPS_SIGALGS,
   FIPS_MODES, type FipsMode, type FipsStatus,
 } from './fips/index.js';
+/** Read-only health check of the TLS material and FIPS status (for `coffer doctor`). */
+export { diagnoseTls, modeOf, type DiagnoseTlsOptions, type TlsDiagnosis, type DiagnosedCertificate, type DiagnosedFile } from './diagnose-tls.js';
