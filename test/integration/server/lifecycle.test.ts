@@ -138,6 +138,36 @@ describe('start-up contract', () => {
     }
   });
 
+  it('closes a stalled upload after the idle timeout and stores nothing', async () => {
+    const c = await startCoffer({ env: { COFFER_LIMITS_IDLE_TIMEOUT_MS: '1500' } });
+    try {
+      const s3 = c.client();
+      await s3.send(new CreateBucketCommand({ Bucket: 'stalled' }));
+      const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+      const signed = await signer.sign({
+        method: 'PUT',
+        protocol: 'https:',
+        hostname: 'localhost',
+        port: c.port,
+        path: '/stalled/obj',
+        query: {},
+        headers: { host: `localhost:${c.port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': '1000000' },
+      });
+      const req = https.request({ host: 'localhost', port: c.port, method: 'PUT', path: '/stalled/obj', headers: signed.headers as Record<string, string>, ca: c.ca });
+      const outcome = new Promise<string>((resolve) => {
+        req.on('response', (res) => resolve(`status ${res.statusCode}`));
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      });
+      req.write(Buffer.alloc(1000, 1)); // then stall: the remaining 999000 bytes never come
+      const result = await outcome;
+      assert.ok(!result.startsWith('status 2'), result);
+      req.destroy();
+      await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'stalled', Key: 'obj' })), /NotFound/);
+    } finally {
+      await c.dispose();
+    }
+  });
+
   it('serves plain HTTP only with --insecure-http, and says so', async () => {
     const c = await startCoffer({ extraArgs: ['--insecure-http'] });
     try {
