@@ -15,7 +15,7 @@ export async function spillToTempFile(
   src: AsyncIterable<Buffer>,
   opts: { maxBytes: number; tempDir?: string | undefined; owner: object; container: string[] },
 ): Promise<Spilled> {
-  const dir = await mkdtemp(join(opts.tempDir ?? tmpdir(), 'coffer-scan-'));
+  const dir = await mkdtemp(join(opts.tempDir ?? tmpdir(), 'coffer-spill-'));
   const remove = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, 'part');
   const out = createWriteStream(path, { mode: 0o600 });
