@@ -114,7 +114,7 @@ export const configSchema = z
         headersTimeoutMs: millis(100, 3_600_000).default(60_000),
         requestTimeoutMs: millis(0, 86_400_000).default(3_600_000),
         idleTimeoutMs: millis(100, 3_600_000).default(60_000),
-        keepAliveTimeoutMs: millis(0, 600_000).default(5_000),
+        keepAliveTimeoutMs: millis(0, 600_000).default(30_000),
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),

@@ -39,7 +39,7 @@ const ROWS: Row[] = [
   ['limits.headersTimeoutMs', '60000', 'Time allowed to receive the request headers. Must not exceed requestTimeoutMs.'],
   ['limits.requestTimeoutMs', '3600000', 'Time allowed to receive a whole request including its body; 0 disables.'],
   ['limits.idleTimeoutMs', '60000', 'A connection with no bytes in either direction for this long is closed (stalled clients).'],
-  ['limits.keepAliveTimeoutMs', '5000', 'How long an idle keep-alive connection is kept open between requests.'],
+  ['limits.keepAliveTimeoutMs', '30000', 'How long an idle keep-alive connection is kept open between requests (long enough that SDKs preparing the next multipart part do not race a closing socket).'],
   ['log.level', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.'],
 ];
 
