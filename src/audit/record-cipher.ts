@@ -4,9 +4,11 @@
  *   KR    = deriveKey(master, "audit-record/v1")
  *   K_seg = HKDF-SHA256(KR, salt = segment salt, info = "coffer/audit-segment/v1", 32)
  *   AAD   = "coffer-audit/v1" | segment salt | index u64 | prevChain
- *   body  = index u64 | prevChain | nonce(12, random) | AES-256-GCM(K_seg, nonce, json, AAD) | tag
+ *   nonce = 0x00000000 | index u64   (unique per key: each segment has its own key, a writer
+ *           never appends to a segment it did not create, and indexes never repeat in a segment)
+ *   body  = index u64 | prevChain | nonce | AES-256-GCM(K_seg, nonce, json, AAD) | tag
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { deriveKey, type MasterKey } from '../crypto/index.js';
 
 const AAD_LABEL = Buffer.from('coffer-audit/v1', 'latin1');
@@ -26,7 +28,7 @@ export class SegmentCipher {
     const head = Buffer.alloc(8 + 32 + 12);
     head.writeBigUInt64BE(BigInt(index), 0);
     prevChain.copy(head, 8);
-    randomBytes(12).copy(head, 40);
+    head.writeBigUInt64BE(BigInt(index), 44);
     const c = createCipheriv('aes-256-gcm', this.key, head.subarray(40, 52));
     c.setAAD(this.aad(index, prevChain));
     const ct = c.update(plaintext);

@@ -33,16 +33,22 @@ const ALLOWED_NAMES = new Set(
   ].map((n) => n.toLowerCase()),
 );
 
-const SECRET_SHAPES: readonly RegExp[] = [
-  /AWS4-HMAC-SHA256/i, // SigV4 Authorization header
-  /\bSignature=/i, // SigV4/SigV2 header or query signature
-  /X-Amz-(?:Signature|Credential|Security-Token)\b/i, // presigned query credentials
-  /^AWS [A-Z0-9]{16,128}:[A-Za-z0-9+/=]{20,}$/, // SigV2 Authorization header
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/, // PEM private keys
-  /^[A-Za-z0-9+/]{43}=$/, // base64 of 32 bytes: an SSE-C key
-  /^[A-Za-z0-9+/=_-]{100,}$/, // session-token-like opaque blobs
-  /otpauth:\/\//i, // MFA seeds as provisioning URIs
-];
+/** Secret shapes, one alternation so each string is scanned once. */
+const SECRET_SHAPE = new RegExp(
+  [
+    'AWS4-HMAC-SHA256', // SigV4 Authorization header
+    '\\bSignature=', // SigV4/SigV2 header or query signature
+    'X-Amz-(?:Signature|Credential|Security-Token)\\b', // presigned query credentials
+    '^AWS [A-Z0-9]{16,128}:[A-Za-z0-9+/=]{20,}$', // SigV2 Authorization header
+    '-----BEGIN [A-Z ]*PRIVATE KEY-----', // PEM private keys
+    '^[A-Za-z0-9+/]{43}=$', // base64 of 32 bytes: an SSE-C key
+    '^[A-Za-z0-9+/=_-]{100,}$', // session-token-like opaque blobs
+    'otpauth://', // MFA seeds as provisioning URIs
+  ].join('|'),
+  'i',
+);
+/** Shorter strings cannot hold any of the shapes above. */
+const MIN_SHAPE_LENGTH = 10;
 
 /** A 40-character access-key secret: base64 alphabet, mixed classes (bootstrap uses this alphabet). */
 const SECRET_KEY_SHAPE = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
@@ -57,7 +63,8 @@ function looksLikeSecretKey(s: string): boolean {
 
 function secretValue(s: string, secrets: readonly string[]): boolean {
   for (const k of secrets) if (k.length >= 6 && s.includes(k)) return true;
-  return SECRET_SHAPES.some((re) => re.test(s)) || looksLikeSecretKey(s);
+  if (s.length < MIN_SHAPE_LENGTH) return false;
+  return SECRET_SHAPE.test(s) || (s.length >= 40 && looksLikeSecretKey(s));
 }
 
 function secretName(name: string): boolean {
