@@ -4,7 +4,7 @@
  * without policies (anything that is not an IamCaller) is implicitly denied: fail closed.
  */
 import type { AuthenticatedRequest } from '../../auth/index.js';
-import { evaluate, type ContextValue, type EvaluationResult } from '../../iam/policy/index.js';
+import { evaluate, type CompiledPolicy, type ContextValue, type EvaluationResult } from '../../iam/policy/index.js';
 import type { IamCaller } from '../../iam/store/index.js';
 
 export interface IamAuthorizationRequest {
@@ -35,8 +35,22 @@ export function callerConditionKeys(caller: IamCaller): Record<string, ContextVa
   return k;
 }
 
-export const authorizeIamCaller: IamAuthorizer = ({ auth, action, resource, conditionKeys }) => {
-  const caller = auth.principal;
-  if (!isIamCaller(caller)) return { decision: 'ImplicitDeny', matched: [] };
-  return evaluate(caller.policies, { action, resource, principal: caller, keys: { ...conditionKeys, ...callerConditionKeys(caller) } });
-};
+/**
+ * One decision for any caller: an IamCaller is evaluated with its identity policies and
+ * boundary plus the given resource policies (e.g. the bucket policy); null (anonymous) only
+ * against the resource policies; anything else is implicitly denied (fail closed).
+ */
+export function evaluateForPrincipal(
+  principal: unknown,
+  request: { action: string; resource: string; conditionKeys: Readonly<Record<string, ContextValue>>; resourcePolicies?: readonly CompiledPolicy[] },
+): EvaluationResult {
+  const resource = request.resourcePolicies ?? [];
+  if (principal === null) return evaluate({ resource }, { action: request.action, resource: request.resource, principal: null, keys: request.conditionKeys });
+  if (!isIamCaller(principal)) return { decision: 'ImplicitDeny', matched: [] };
+  return evaluate(
+    { ...principal.policies, resource },
+    { action: request.action, resource: request.resource, principal, keys: { ...request.conditionKeys, ...callerConditionKeys(principal) } },
+  );
+}
+
+export const authorizeIamCaller: IamAuthorizer = ({ auth, action, resource, conditionKeys }) => evaluateForPrincipal(auth.principal, { action, resource, conditionKeys });

@@ -17,6 +17,7 @@ import { CofferError, type Clock } from '../../shared/index.js';
 import { groupRoleActions } from './actions/groups-roles.js';
 import { accountActions, entityPolicyActions, managedPolicyActions } from './actions/policies.js';
 import type { IamAction } from './actions/types.js';
+import { simulateActions } from './actions/simulate.js';
 import { userActions } from './actions/users.js';
 import { authorizeIamCaller, isIamCaller, type IamAuthorizer } from './authorize.js';
 import { toIamError } from './errors.js';
@@ -32,6 +33,7 @@ export const IAM_ACTIONS: Readonly<Record<string, IamAction>> = Object.freeze({
   ...managedPolicyActions,
   ...entityPolicyActions,
   ...accountActions,
+  ...simulateActions,
 });
 
 export interface IamHandlerDeps {

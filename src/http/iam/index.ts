@@ -8,7 +8,10 @@
 
 /** Builds the handler: form body -> authorised action -> XML response (never throws). */
 export { createIamHandler, IAM_ACTIONS, IAM_VERSION, type IamHandlerDeps, type IamHttpRequest, type IamHttpResponse } from './handler.js';
-/** Default authoriser (the caller's identity policies), its request type, and the caller's aws:* keys. */
-export { authorizeIamCaller, callerConditionKeys, isIamCaller, type IamAuthorizer, type IamAuthorizationRequest } from './authorize.js';
+/**
+ * Default authoriser (the caller's identity policies); evaluateForPrincipal(principal, { action, resource,
+ * conditionKeys, resourcePolicies }) decides any request (S3 too) for an IamCaller or null (anonymous).
+ */
+export { authorizeIamCaller, evaluateForPrincipal, callerConditionKeys, isIamCaller, type IamAuthorizer, type IamAuthorizationRequest } from './authorize.js';
 /** CofferError -> IAM error code and status. */
 export { toIamError, MAPPED_CODES, type IamWireError } from './errors.js';

@@ -22,6 +22,7 @@ export { OPERATORS, parseOperator } from './operators.js';
 /** Engine types. */
 export type {
   CompiledPolicy,
+  CompiledStatement,
   ContextValue,
   Decision,
   EvaluationResult,
