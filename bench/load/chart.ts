@@ -28,7 +28,9 @@ function panel(results: LoadResult[], op: 'PUT' | 'GET', x0: number, w: number, 
   const hi = Math.ceil(Math.log10(Math.max(...rows.map((r) => r.mbPerSec))));
   const span = Math.max(1, hi - lo);
   const y = (v: number) => bottom - ((Math.log10(v) - lo) / span) * (bottom - top);
-  const x = (size: number) => (sizes.length === 1 ? (left + right) / 2 : left + (sizes.indexOf(size) / (sizes.length - 1)) * (right - left));
+  // Sizes are evenly spaced (they grow geometrically), inset so the end labels clear the axis.
+  const inset = 30;
+  const x = (size: number) => (sizes.length === 1 ? (left + right) / 2 : left + inset + (sizes.indexOf(size) / (sizes.length - 1)) * (right - left - 2 * inset));
   const out: string[] = [`<text x="${(left + right) / 2}" y="24" text-anchor="middle" font-weight="bold">${op} throughput (MB/s, log scale)</text>`];
   for (let e = lo; e <= hi; e++) {
     const yy = y(10 ** e);

@@ -39,6 +39,8 @@ export interface Ratio {
   cofferOverS3rver?: number;
   /** Coffer over TLS / Coffer over plain HTTP: 1 - this is the cost of TLS. */
   tlsOverPlain?: number;
+  /** Server CPU per operation, s3rver / Coffer: above 1 means Coffer does the operation with less CPU. */
+  cpuEfficiencyVsS3rver?: number;
 }
 
 export function ratios(s: SuiteResult): Ratio[] {
@@ -64,6 +66,9 @@ export function ratios(s: SuiteResult): Ratio[] {
     if (p !== undefined) row.cofferOverS3rver = p;
     const t = ratio(r, find(rs, 'coffer-http', r.op, r.size, r.concurrency), byBytes);
     if (t !== undefined) row.tlsOverPlain = t;
+    const peerCpu = find(rs, 's3rver', r.op, r.size, r.concurrency)?.server?.cpuMsPerOp;
+    const ownCpu = r.server?.cpuMsPerOp;
+    if (peerCpu !== undefined && ownCpu !== undefined && ownCpu > 0 && Number.isFinite(peerCpu)) row.cpuEfficiencyVsS3rver = peerCpu / ownCpu;
     out.push(row);
   }
   return out;
@@ -79,8 +84,12 @@ export function goals(s: SuiteResult, extra: { largeObject?: { sizeMiB: number; 
   const rs = s.results;
   const out: Goal[] = [];
   for (const op of ['PUT', 'GET'] as const) {
-    const x = ratio(find(rs, 'coffer', op, 4 * KiB), find(rs, 's3rver', op, 4 * KiB), false);
-    out.push({ goal: `4 KiB ${op} ops/s >= 5x s3rver`, measured: x === undefined ? 'not measured' : `${f2(x)}x`, met: x === undefined ? null : x >= 5 });
+    const own = find(rs, 'coffer', op, 4 * KiB);
+    const peer = find(rs, 's3rver', op, 4 * KiB);
+    const x = ratio(own, peer, false);
+    const cpu = own?.server?.cpuMsPerOp && peer?.server?.cpuMsPerOp ? peer.server.cpuMsPerOp / own.server.cpuMsPerOp : undefined;
+    const measured = x === undefined ? 'not measured' : `${f2(x)}x (server CPU per op: s3rver / Coffer = ${f2(cpu)})`;
+    out.push({ goal: `4 KiB ${op} ops/s >= 5x s3rver`, measured, met: x === undefined ? null : x >= 5 });
   }
   const biggest = Math.max(...rs.filter((r) => r.op === 'GET' && r.system === 'coffer').map((r) => r.size));
   const g = ratio(find(rs, 'coffer', 'GET', biggest), find(rs, 'nginx', 'GET', biggest), true);
@@ -120,13 +129,13 @@ function label(system: string): string {
 
 export function resultsTable(results: LoadResult[]): string {
   const lines = [
-    '| op | size | system | clients | ops/s | MB/s | p50 ms | p90 ms | p99 ms | errors | server peak RSS MiB | server CPU cores |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| op | size | system | clients | ops/s | MB/s | p50 ms | p90 ms | p99 ms | errors | server peak RSS MiB | server CPU cores | server CPU ms/op |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     const extra = r.keysPerSec !== undefined ? ` (${f1(r.keysPerSec)} keys/s)` : '';
     lines.push(
-      `| ${r.op} | ${sizeLabel(r.size)} | ${label(r.system)} | ${r.concurrency} | ${f1(r.opsPerSec)}${extra} | ${r.op === 'PUT' || r.op === 'GET' || r.op === 'MIXED' ? f1(r.mbPerSec) : ''} | ${f1(r.latency.p50)} | ${f1(r.latency.p90)} | ${f1(r.latency.p99)} | ${r.errors} | ${f1(r.server?.peakRssMiB)} | ${f2(r.server?.cpuCores)} |`,
+      `| ${r.op} | ${sizeLabel(r.size)} | ${label(r.system)} | ${r.concurrency} | ${f1(r.opsPerSec)}${extra} | ${r.op === 'PUT' || r.op === 'GET' || r.op === 'MIXED' ? f1(r.mbPerSec) : ''} | ${f1(r.latency.p50)} | ${f1(r.latency.p90)} | ${f1(r.latency.p99)} | ${r.errors} | ${f1(r.server?.peakRssMiB)} | ${f2(r.server?.cpuCores)} | ${f2(r.server?.cpuMsPerOp)} |`,
     );
   }
   return lines.join('\n');
@@ -144,11 +153,11 @@ export function markdownReport(s: SuiteResult, extra: Parameters<typeof goals>[1
     '',
     '#### Ratios',
     '',
-    '| op | size | by | Coffer / ceiling | ceiling | Coffer / s3rver | Coffer TLS / plain HTTP |',
-    '|---|---|---|---|---|---|---|',
+    '| op | size | by | Coffer / ceiling | ceiling | Coffer / s3rver | Coffer TLS / plain HTTP | server CPU per op, s3rver / Coffer |',
+    '|---|---|---|---|---|---|---|---|',
   );
   for (const r of ratios(s)) {
-    out.push(`| ${r.op} | ${sizeLabel(r.size)} | ${r.measure} | ${f2(r.cofferOverCeiling)} | ${r.ceiling ?? ''} | ${f2(r.cofferOverS3rver)} | ${f2(r.tlsOverPlain)} |`);
+    out.push(`| ${r.op} | ${sizeLabel(r.size)} | ${r.measure} | ${f2(r.cofferOverCeiling)} | ${r.ceiling ?? ''} | ${f2(r.cofferOverS3rver)} | ${f2(r.tlsOverPlain)} | ${f2(r.cpuEfficiencyVsS3rver)} |`);
   }
   if (s.cipher) {
     const put = s.results.filter((r) => r.system === 'coffer' && r.op === 'PUT').sort((a, b) => b.mbPerSec - a.mbPerSec)[0];

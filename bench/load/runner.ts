@@ -170,7 +170,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     mbPerSec: bytes / 1e6 / seconds,
     latency: summarize(latencies),
   };
-  if (usage) result.server = { peakRssMiB: usage.peakRssBytes / 2 ** 20, cpuCores: usage.cores };
+  if (usage) result.server = { peakRssMiB: usage.peakRssBytes / 2 ** 20, cpuCores: usage.cores, cpuMsPerOp: latencies.length ? (usage.cpuSeconds * 1000) / latencies.length : NaN };
   if (op === 'LIST') result.keysPerSec = keysListed / seconds;
   if (op === 'MIXED') result.mix = mix;
   if (firstError !== undefined) result.firstError = firstError;

@@ -47,7 +47,15 @@ export interface LoadResult {
   /** Milliseconds. */
   latency: LatencySummary;
   /** Server resources during the run (absent for in-process ceilings). */
-  server?: { peakRssMiB: number; cpuCores: number };
+  server?: {
+    peakRssMiB: number;
+    cpuCores: number;
+    /**
+     * Server CPU milliseconds per completed operation: the figure least disturbed by neighbours on a
+     * shared machine (an oversubscribed CPU stretches latency, not the work a request costs).
+     */
+    cpuMsPerOp: number;
+  };
   /** For LIST: keys returned per second. */
   keysPerSec?: number;
   /** Per-operation counts for MIXED. */
