@@ -135,6 +135,18 @@ describe('audit trail', () => {
     assert.equal((await readAll(dir)).length, 4);
   });
 
+  it('writes and seals records still queued when close is called', async (t) => {
+    const dir = await tempDir(t);
+    const trail = await openAuditTrail(opts(dir, { maxQueuedBytes: 3000 }));
+    const pending = Array.from({ length: 50 }, (_, i) => trail.record(sampleEvent(i)));
+    await trail.close();
+    assert.equal((await Promise.all(pending)).length, 50);
+    const report = await verifyAuditTrail(dir, masterKey);
+    assert.equal(report.ok, true, JSON.stringify(report.issues));
+    assert.equal(report.lastCheckpoint?.size, 50);
+    assert.deepEqual(report.warnings, []);
+  });
+
   it('rejects records after close with audit.unavailable', async (t) => {
     const dir = await tempDir(t);
     const trail = await openAuditTrail(opts(dir));

@@ -118,6 +118,7 @@ class TrailWriter implements AuditTrail {
   private pumping: Promise<void> | null = null;
   private failure: unknown = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly s: AuditTrailStats = { records: 0, batches: 0, fsyncs: 0, segments: 0, checkpoints: 0, peakQueuedBytes: 0 };
 
@@ -196,7 +197,7 @@ class TrailWriter implements AuditTrail {
   }
 
   record(event: AuditEvent, opts: RecordOptions = {}): Promise<{ index: number; eventID: string }> {
-    if (this.failure !== null || this.closed) return Promise.reject(unavailable(this.failure));
+    if (this.failure !== null || this.closing) return Promise.reject(unavailable(this.failure));
     const json = Buffer.from(JSON.stringify(redactEvent(event, opts.secrets)), 'utf8');
     if (json.length + 64 > MAX_FRAME_BODY) return Promise.reject(new CofferError('audit.event_too_large', { message: 'audit event exceeds the frame size limit' }));
     return new Promise((resolve, reject) => {
@@ -242,10 +243,17 @@ class TrailWriter implements AuditTrail {
     return lookupEvents(this.o.dir, this.o.masterKey, input);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    if (this.failure === null && this.count !== this.cpSize) await this.checkpoint().catch(() => undefined);
+    // Records accepted before close (queued, or waiting for queue space) are written, then sealed.
+    while (this.failure === null && (this.count !== this.cpSize || this.queue.length > 0 || this.spaceWaiters.length > 0 || this.pumping)) {
+      await this.checkpoint().catch(() => undefined);
+    }
     this.closed = true;
     while (this.pumping) await this.pumping;
     for (const w of this.spaceWaiters.splice(0)) w();
