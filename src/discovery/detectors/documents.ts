@@ -61,7 +61,7 @@ export function documentDetectors(): Detector[] {
       description: 'German passport number (9 chars from C,F,G,H,J,K + 8 of CFGHJKLMNPRTVWXYZ0-9) near a German keyword',
       pattern: /(?<![A-Za-z0-9])[CFGHJK][CFGHJKLMNPRTVWXYZ0-9]{8}(?![A-Za-z0-9])/g,
       keywords: ['reisepass', 'reisepassnummer', 'passnummer', 'german passport', 'deutscher reisepass', 'passport (de)', 'de passport'],
-      minDigits: 3,
+      minDigits: 4,
     }),
     doc({
       id: 'CANADA_PASSPORT_NUMBER',
@@ -104,7 +104,7 @@ export function documentDetectors(): Detector[] {
       description: 'German driving licence number (Führerscheinnummer, 11 alphanumerics) near a German keyword',
       pattern: /(?<![A-Za-z0-9])[A-Z0-9]\d{2}[A-Z0-9]{6}\d[A-Z0-9](?![A-Za-z0-9])/g,
       keywords: ['führerschein', 'fuhrerschein', 'fuehrerschein', 'führerscheinnummer', 'führerschein-nr', 'german driving licence', 'german driver license'],
-      minDigits: 3,
+      minDigits: 4,
     }),
     doc({
       id: 'FRANCE_DRIVERS_LICENSE',
