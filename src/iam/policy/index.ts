@@ -15,6 +15,8 @@ export { parsePolicy, type ParsePolicyOptions } from './parse-policy.js';
 export { evaluate } from './evaluate.js';
 /** Condition-key builders for the aws:* and s3:* keys of a request. */
 export { globalConditionKeys, s3ConditionKeys, type GlobalKeyInput, type S3KeyInput } from './request-keys.js';
+/** S3 request -> IAM checks (action + ARN), with …Version actions, copy sources, tagging and governance bypass. */
+export { s3Checks, s3Arn, type S3Check, type S3CheckInput } from './s3-checks.js';
 /** Condition-key catalogue: canonical names, types, and whether a key is multivalued. */
 export { normalizeKey, keyType, isMultiValuedKey, type KeyType } from './condition-keys.js';
 /** The operator catalogue (names as AWS spells them). */
