@@ -94,10 +94,12 @@ export interface SClientResult {
   output: string;
 }
 
-/** Runs `openssl s_client -brief` against 127.0.0.1:port with SNI "localhost" plus `args`. */
-export async function sClient(port: number, args: string[], caFile?: string): Promise<SClientResult> {
-  const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-brief', ...(caFile ? ['-CAfile', caFile] : []), ...args], 10_000);
+/** Runs `openssl s_client -brief` against 127.0.0.1:port with SNI "localhost" (unless `args` has -noservername) plus `args`; `brief: false` prints certificates too. */
+export async function sClient(port: number, args: string[], caFile?: string, brief = true): Promise<SClientResult> {
+  const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...(args.includes('-noservername') ? [] : ['-servername', 'localhost']), ...(brief ? ['-brief'] : []), ...(caFile ? ['-CAfile', caFile] : []), ...args], 10_000);
   const output = `${r.stdout}\n${r.stderr}`;
+  // A usage error would look like a refused handshake; never let it pass as one.
+  if (/Use -help for summary/.test(output)) throw new Error(`openssl s_client usage error: ${output.slice(0, 300)}`);
   const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(output)?.[1]?.trim();
   const protocol = field('Protocol version');
   const cipher = field('Ciphersuite');
