@@ -50,19 +50,26 @@ export function scalarText(v: unknown): string | null {
   return null;
 }
 
-/** Walks a decoded value depth first, calling `emit` for each scalar with its path. */
-export function walkValue(v: unknown, path: PathSegment[], emit: (text: string, path: PathSegment[]) => void, depth = 0): void {
-  if (depth > 64) return;
+/** The scalars of a decoded value, depth first, each with its path (the path array is reused: copy it to keep it). */
+export function* scalars(v: unknown, path: PathSegment[] = []): Generator<[string, PathSegment[]]> {
   const text = scalarText(v);
-  if (text !== null) { emit(text, path); return; }
-  if (v === null || typeof v !== 'object' || v instanceof Date || ArrayBuffer.isView(v)) return;
+  if (text !== null) { yield [text, path]; return; }
+  if (v === null || typeof v !== 'object' || v instanceof Date || ArrayBuffer.isView(v) || path.length > 64) return;
   if (Array.isArray(v)) {
-    v.forEach((item, i) => walkValue(item, [...path, i], emit, depth + 1));
-    return;
+    for (let i = 0; i < v.length; i++) { path.push(i); yield* scalars(v[i], path); path.pop(); }
+  } else if (v instanceof Map) {
+    for (const [k, item] of v) { path.push(String(k)); yield* scalars(item, path); path.pop(); }
+  } else {
+    for (const k in v as Record<string, unknown>) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      path.push(k);
+      yield* scalars((v as Record<string, unknown>)[k], path);
+      path.pop();
+    }
   }
-  if (v instanceof Map) {
-    for (const [k, item] of v) walkValue(item, [...path, String(k)], emit, depth + 1);
-    return;
-  }
-  for (const [k, item] of Object.entries(v as Record<string, unknown>)) walkValue(item, [...path, k], emit, depth + 1);
+}
+
+/** Walks a decoded value depth first, calling `emit` for each scalar with its path. */
+export function walkValue(v: unknown, path: PathSegment[], emit: (text: string, path: PathSegment[]) => void): void {
+  for (const [text, at] of scalars(v, [...path])) emit(text, at);
 }

@@ -74,8 +74,14 @@ describe('JSON and JSON Lines reader', () => {
     assert.equal(skipped[0]?.reason, 'CORRUPT_FILE');
   });
 
-  it('refuses a single value longer than the limit', async () => {
-    const { skipped } = await collect(`{"blob":"${'a'.repeat(5000)}"}`, { filename: 'b.json', limits: { maxValueChars: 1000 } });
-    assert.equal(skipped[0]?.reason, 'SIZE_LIMIT_EXCEEDED');
+  it('reports a value longer than the limit instead of scanning it', async () => {
+    const small = await collect(`{"blob":"${'a'.repeat(5000)}","k":"MARKER"}`, { filename: 'b.json', limits: { maxValueChars: 1000 } });
+    assert.deepEqual(small.skipped.map((s) => s.reason), ['SIZE_LIMIT_EXCEEDED']);
+    assert.deepEqual(small.units.map((u) => u.text), ['MARKER']);
+    // a document too large to parse at once is streamed: the tokenizer stops at the long value
+    const large = `[${'{"k":"v"},'.repeat(500_000)}{"blob":"${'a'.repeat(5000)}"}]`;
+    const streamed = await collect(chunked(Buffer.from(large), 65536), { filename: 'big.json', limits: { maxValueChars: 1000 } });
+    assert.deepEqual(streamed.skipped.map((s) => s.reason), ['SIZE_LIMIT_EXCEEDED']);
+    assert.equal(streamed.units.length, 500_000);
   });
 });

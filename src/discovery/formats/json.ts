@@ -11,7 +11,7 @@ import TokenType from '@streamparser/json/utils/types/tokenType.js';
 import type { ByteSource } from './byte-source.js';
 import { LimitError, skipped, type ReadContext } from './context.js';
 import { decodeChars, type TextEncoding } from './decode.js';
-import { recordUnit, walkValue, type PathSegment } from './json-path.js';
+import { recordUnit, scalars, walkValue, type PathSegment } from './json-path.js';
 import type { ReadEvent } from './types.js';
 
 /** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
@@ -98,27 +98,7 @@ function documentReader(ctx: ReadContext, recordIndex: () => number, pending: Re
   };
 }
 
-export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
-  const pending: ReadEvent[] = [];
-  const doc = documentReader(ctx, () => 0, pending);
-  try {
-    for await (const b of utf8(src, encoding)) {
-      doc.write(b);
-      if (pending.length > 0) yield pending.splice(0);
-    }
-    doc.end();
-    if (pending.length > 0) yield pending.splice(0);
-  } catch (e) {
-    if (pending.length > 0) yield pending.splice(0);
-    throw e;
-  }
-}
-
-const NL = 0x0a;
-/** Lines up to this size are parsed with JSON.parse (native, fast); longer ones are streamed. */
-const FAST_LINE_BYTES = 1024 * 1024;
-
-/** JSON.parse of a line, or null when a number would lose digits (then the tokenizer reads it). */
+/** JSON.parse of a line or small document, or null when a number would lose digits (then the tokenizer reads it). */
 function parseExact(text: string): { value: unknown } | null {
   let exact = true;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark before the first line
@@ -128,6 +108,66 @@ function parseExact(text: string): { value: unknown } | null {
   });
   return exact ? { value } : null;
 }
+
+/** A unit for a parsed value, or a SIZE_LIMIT_EXCEEDED report when it is longer than maxValueChars. */
+function valueEvent(ctx: ReadContext, text: string, recordIndex: number, path: PathSegment[]): ReadEvent {
+  if (text.length <= ctx.limits.maxValueChars) return { type: 'unit', unit: recordUnit(text, recordIndex, path, ctx.container) };
+  return skipped(ctx.container, 'SIZE_LIMIT_EXCEEDED', `a JSON value is longer than ${ctx.limits.maxValueChars} chars (record ${recordIndex})`);
+}
+
+/** Documents up to this size are parsed with JSON.parse (native, several times faster). */
+const FAST_DOCUMENT_BYTES = 4 * 1024 * 1024;
+
+export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
+  const pending: ReadEvent[] = [];
+  const it = utf8(src, encoding)[Symbol.asyncIterator]();
+  // small documents: buffer and parse natively, unless a number would lose digits
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes <= FAST_DOCUMENT_BYTES) {
+    const r = await it.next();
+    if (r.done) { ended = true; break; }
+    head.push(r.value);
+    headBytes += r.value.length;
+  }
+  if (ended) {
+    const bytes = Buffer.concat(head, headBytes);
+    let parsed: { value: unknown } | null = null;
+    try { parsed = parseExact(bytes.toString('utf8')); } catch { /* the tokenizer below says where it breaks */ }
+    if (parsed !== null) {
+      // hand on events as the walk goes, so few of them live long enough to be promoted by the GC
+      for (const [text, path] of scalars(parsed.value)) {
+        pending.push(valueEvent(ctx, text, 0, path));
+        if (pending.length >= 4096) yield pending.splice(0);
+      }
+      if (pending.length > 0) yield pending.splice(0);
+      return;
+    }
+  }
+  // large, inexact or malformed documents: stream them token by token
+  const doc = documentReader(ctx, () => 0, pending);
+  try {
+    for (const b of head) doc.write(b);
+    if (pending.length > 0) yield pending.splice(0);
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      doc.write(r.value);
+      if (pending.length > 0) yield pending.splice(0);
+    }
+    doc.end();
+    if (pending.length > 0) yield pending.splice(0);
+  } catch (e) {
+    if (pending.length > 0) yield pending.splice(0);
+    throw e;
+  } finally {
+    await it.return?.(undefined);
+  }
+}
+
+const NL = 0x0a;
+/** Lines up to this size are parsed with JSON.parse (native, fast); longer ones are streamed. */
+const FAST_LINE_BYTES = 1024 * 1024;
+
 
 export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
   const pending: ReadEvent[] = [];
@@ -170,9 +210,7 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
             const parsed = parseExact(bytes.toString('utf8'));
             if (parsed === null) { stream(bytes); (doc as ReturnType<typeof documentReader> | null)?.end(); }
             else {
-              walkValue(parsed.value, [], (text, path) => {
-                pending.push({ type: 'unit', unit: recordUnit(text, index, path, ctx.container) });
-              });
+              walkValue(parsed.value, [], (text, path) => { pending.push(valueEvent(ctx, text, index, path)); });
             }
           } catch (e) { fail(e); }
         }
@@ -191,6 +229,7 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
       feed(b.subarray(start, i));
       endLine();
       start = i + 1;
+      if (pending.length >= 4096) yield pending.splice(0);
     }
     feed(b.subarray(start));
     if (pending.length > 0) yield pending.splice(0);
