@@ -29,7 +29,8 @@ export interface IamStore {
   /** Increases on every change; caches of compiled policies compare it. */
   revision(): number;
 
-  createUser(input: { userName: string; path?: string; tags?: Tag[]; permissionsBoundary?: string }): Promise<User>;
+  /** `userId` keeps an existing id (AIDA + 17 base32 characters) when importing a user; otherwise a new one is made. */
+  createUser(input: { userName: string; path?: string; tags?: Tag[]; permissionsBoundary?: string; userId?: string }): Promise<User>;
   getUser(userName: string): Promise<User>;
   getUserById(userId: string): Promise<User | null>;
   listUsers(options?: ListOptions): Promise<Page<User>>;

@@ -194,3 +194,24 @@ describe('access key resolver', () => {
     }
   });
 });
+
+describe('provisionAdminUser', () => {
+  it('keeps the bootstrap user id and key, attaches AdministratorAccess, and is idempotent', async () => {
+    const { provisionAdminUser } = await import('./provision-admin.js');
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-iam-'));
+    const store = openSqliteIamStore({ path: join(dir, 'iam.db'), masterKey: MasterKey.generate(), accountId: ACCOUNT, clock });
+    try {
+      const admin = { userName: 'admin', userId: 'AIDAAAAAAAAAAAAAAAAAA', accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', secretAccessKey: 'a'.repeat(40), createdMs: 0 };
+      await assert.rejects(provisionAdminUser(store, { ...admin, userId: 'bad' }), code('iam.validation'));
+      const u = await provisionAdminUser(store, admin);
+      await provisionAdminUser(store, admin);
+      assert.equal(u.userId, admin.userId);
+      assert.equal((await store.findAccessKey(admin.accessKeyId))?.secretAccessKey, admin.secretAccessKey);
+      assert.deepEqual((await store.listAttachedPolicies('user', 'admin')).items.map((p) => p.policyName), ['AdministratorAccess']);
+      assert.equal((await store.listAccessKeys('admin')).length, 1);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -80,13 +80,14 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
     return r;
   }
 
-  async createUser(input: { userName: string; path?: string; tags?: Tag[]; permissionsBoundary?: string }): Promise<User> {
+  async createUser(input: { userName: string; path?: string; tags?: Tag[]; permissionsBoundary?: string; userId?: string }): Promise<User> {
     const name = validateName('user', input.userName, 'userName');
     const path = validatePath(input.path);
+    if (input.userId !== undefined && !/^AIDA[A-Z2-7]{17}$/.test(input.userId)) throw new CofferError('iam.validation', { message: 'Not a user id.' });
     return this.sql.write(() => {
       if (input.permissionsBoundary) this.policyRow(input.permissionsBoundary);
       try {
-        this.sql.run('INSERT INTO users (name, id, path, created, boundary) VALUES (?, ?, ?, ?, ?)', name, newId('AIDA'), path, this.clock.now(), input.permissionsBoundary ?? null);
+        this.sql.run('INSERT INTO users (name, id, path, created, boundary) VALUES (?, ?, ?, ?, ?)', name, input.userId ?? newId('AIDA'), path, this.clock.now(), input.permissionsBoundary ?? null);
       } catch (e) {
         if (isConstraint(e)) throw alreadyExists(`User with name ${name}`);
         throw e;
