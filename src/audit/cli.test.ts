@@ -55,6 +55,26 @@ describe('coffer audit verify', () => {
     assert.match(bad.out, new RegExp(`segment ${seg.replace('.', '\\.')}, offset \\d+`));
   });
 
+  it('prints an inclusion proof that check-proof accepts with the public key and rejects with another', async (t) => {
+    const dataDir = await tempDir(t);
+    const masterKey = await generateMasterKeyFile(join(dataDir, 'master.key'));
+    const trail = await openAuditTrail({ dir: auditDirOf(dataDir), masterKey, accountId: ACCOUNT, region: REGION });
+    const e = sampleEvent(3);
+    for (let i = 0; i < 3; i++) await trail.record(sampleEvent(i));
+    await trail.record(e);
+    const vkey = trail.publicKey();
+    await trail.close();
+    const proof = await run(['prove', '--data-dir', dataDir, '--event-id', e.eventID]);
+    assert.equal(JSON.parse(proof.out).index, 3);
+    const file = join(dataDir, 'proof.json');
+    await writeFile(file, proof.out);
+    assert.deepEqual(await run(['check-proof', file, '--trusted-key', vkey]), { code: 0, out: 'VALID\n' });
+    const other = await openAuditTrail({ dir: join(dataDir, 'other'), masterKey, accountId: ACCOUNT, region: REGION });
+    const otherKey = other.publicKey();
+    await other.close();
+    assert.deepEqual(await run(['check-proof', file, '--trusted-key', otherKey]), { code: 1, out: 'INVALID\n' });
+  });
+
   it('without the master key, needs a trusted public key to call a trail intact', async (t) => {
     const dataDir = await tempDir(t);
     const masterKey = await generateMasterKeyFile(join(dataDir, 'master.key'));

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadMasterKeyFile } from '../crypto/index.js';
 import { verifyAuditTrail, type AuditIssue, type AuditVerifyReport } from './verify.js';
+import { proveConsistency, proveInclusion, verifyConsistencyBundle, verifyInclusionBundle, type ConsistencyBundle, type InclusionBundle } from './proofs.js';
 
 interface VerifyFlags {
   dataDir: string;
@@ -37,7 +38,10 @@ export function formatReport(r: AuditVerifyReport): string {
   return out.join('\n') + '\n';
 }
 
-/** Adds `audit verify` to `program`. Sets process.exitCode to 0 or 1. */
+/**
+ * Adds `audit verify`, `audit prove`, `audit consistency` and `audit check-proof` to `program`.
+ * verify and check-proof set process.exitCode to 0 (valid) or 1 (not).
+ */
 export function registerAuditCommands(program: Command): void {
   const collect = (v: string, prev: string[] = []) => [...prev, v];
   const audit = program.command('audit').description('audit trail tools');
@@ -57,5 +61,44 @@ export function registerAuditCommands(program: Command): void {
       const report = await verifyAuditTrail(dir, master, { ...(flags.trustedKey ? { trustedKeys: flags.trustedKey } : {}), knownCheckpoints });
       process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
       process.exitCode = report.ok ? 0 : 1;
+    });
+  audit
+    .command('prove')
+    .description('print an inclusion proof (JSON) of one record against a signed checkpoint')
+    .requiredOption('--data-dir <dir>', 'Coffer data directory')
+    .option('--audit-dir <dir>', 'audit directory (default: DATA_DIR/audit)')
+    .option('--event-id <id>', 'event to prove (needs the master key to find it)')
+    .option('--index <n>', 'log index of the record to prove')
+    .option('--checkpoint-size <n>', 'prove against the checkpoint of this size (default: newest)')
+    .action(async (flags: { dataDir: string; auditDir?: string; eventId?: string; index?: string; checkpointSize?: string }) => {
+      const dir = flags.auditDir ? resolve(flags.auditDir) : auditDirOf(flags.dataDir);
+      const what = flags.eventId !== undefined
+        ? { eventId: flags.eventId, masterKey: (await loadMasterKeyFile(join(resolve(flags.dataDir), 'master.key'))).key }
+        : { index: Number(flags.index) };
+      const bundle = await proveInclusion(dir, what, flags.checkpointSize !== undefined ? { checkpointSize: Number(flags.checkpointSize) } : {});
+      process.stdout.write(JSON.stringify({ type: 'inclusion', ...bundle }, null, 2) + '\n');
+    });
+  audit
+    .command('consistency')
+    .description('print a consistency proof (JSON) that checkpoint OLD is a prefix of checkpoint NEW')
+    .requiredOption('--data-dir <dir>', 'Coffer data directory')
+    .option('--audit-dir <dir>', 'audit directory (default: DATA_DIR/audit)')
+    .requiredOption('--old <size>', 'tree size of the older checkpoint')
+    .option('--new <size>', 'tree size of the newer checkpoint (default: newest)')
+    .action(async (flags: { dataDir: string; auditDir?: string; old: string; new?: string }) => {
+      const dir = flags.auditDir ? resolve(flags.auditDir) : auditDirOf(flags.dataDir);
+      const bundle = await proveConsistency(dir, Number(flags.old), flags.new !== undefined ? Number(flags.new) : undefined);
+      process.stdout.write(JSON.stringify({ type: 'consistency', ...bundle }, null, 2) + '\n');
+    });
+  audit
+    .command('check-proof')
+    .description('check a proof printed by prove or consistency, with public keys only')
+    .argument('<file>', 'proof JSON file')
+    .requiredOption('--trusted-key <vkey>', 'trusted checkpoint public key (C2SP vkey; repeatable)', collect)
+    .action(async (file: string, flags: { trustedKey: string[] }) => {
+      const proof = JSON.parse(await readFile(file, 'utf8')) as ({ type: 'inclusion' } & InclusionBundle) | ({ type: 'consistency' } & ConsistencyBundle);
+      const ok = proof.type === 'inclusion' ? verifyInclusionBundle(proof, flags.trustedKey) : proof.type === 'consistency' ? verifyConsistencyBundle(proof, flags.trustedKey) : false;
+      process.stdout.write(ok ? 'VALID\n' : 'INVALID\n');
+      process.exitCode = ok ? 0 : 1;
     });
 }

@@ -25,5 +25,7 @@ export { verifyAuditTrail, type AuditVerifyReport, type AuditIssue, type AuditIs
 export { lookupEvents, type LookupEventsInput, type LookupEventsOutput, type LookedUpEvent, type LookupAttributeKey } from './lookup.js';
 /** Checkpoint notes (C2SP signed-note) parsing, for monitors that keep checkpoints elsewhere. */
 export { parseCheckpoint, parseVkey, type ParsedCheckpoint } from './checkpoint.js';
-/** `coffer audit verify --data-dir DIR`. */
-export { registerAuditCommands } from './cli.js';
+/** Inclusion and consistency proof bundles, checkable with the public key alone (RFC 9162). */
+export { proveInclusion, proveConsistency, verifyInclusionBundle, verifyConsistencyBundle, type InclusionBundle, type ConsistencyBundle } from './proofs.js';
+/** `coffer audit verify|prove|consistency|check-proof`; `auditDirOf(dataDir)` = DATA_DIR/audit. */
+export { registerAuditCommands, auditDirOf } from './cli.js';
