@@ -148,8 +148,10 @@ export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: Tex
   // large, inexact or malformed documents: stream them token by token
   const doc = documentReader(ctx, () => 0, pending);
   try {
-    for (const b of head) doc.write(b);
-    if (pending.length > 0) yield pending.splice(0);
+    for (const b of head.splice(0)) {
+      doc.write(b);
+      if (pending.length > 0) yield pending.splice(0);
+    }
     for (let r = await it.next(); !r.done; r = await it.next()) {
       doc.write(r.value);
       if (pending.length > 0) yield pending.splice(0);
