@@ -22,6 +22,9 @@ export type { Detected } from './detect.js';
 
 /** Cuts text into overlapping units (for callers that already hold text, e.g. the evaluation corpus). */
 export { chunkText } from './text-chunker.js';
+
+/** Absolute line/column/offset of an index in a `text` or `page` unit (from its start position). */
+export { positionIn } from './text-chunker.js';
 export type { MakeUnit, TextPosition } from './text-chunker.js';
 
 /** Macie-style JSON path of a record field: $.a.b[0], $['odd key']. */
