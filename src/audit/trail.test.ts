@@ -147,6 +147,17 @@ describe('audit trail', () => {
     assert.deepEqual(report.warnings, []);
   });
 
+  it('truncates oversized request parameters like CloudTrail instead of refusing the request', async (t) => {
+    const dir = await tempDir(t);
+    const trail = await openAuditTrail(opts(dir));
+    const big = { ...sampleEvent(1), requestParameters: { bucketName: 'b', note: 'a b '.repeat(300 * 1024) } };
+    await trail.record(big);
+    await trail.close();
+    const [stored] = await readAll(dir);
+    assert.deepEqual(stored?.event.requestParameters, { truncated: true });
+    assert.equal(stored?.event.eventID, big.eventID);
+  });
+
   it('rejects records after close with audit.unavailable', async (t) => {
     const dir = await tempDir(t);
     const trail = await openAuditTrail(opts(dir));

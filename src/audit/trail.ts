@@ -198,7 +198,7 @@ class TrailWriter implements AuditTrail {
 
   record(event: AuditEvent, opts: RecordOptions = {}): Promise<{ index: number; eventID: string }> {
     if (this.failure !== null || this.closing) return Promise.reject(unavailable(this.failure));
-    const json = Buffer.from(JSON.stringify(redactEvent(event, opts.secrets)), 'utf8');
+    const json = serialise(redactEvent(event, opts.secrets));
     if (json.length + 64 > MAX_FRAME_BODY) return Promise.reject(new CofferError('audit.event_too_large', { message: 'audit event exceeds the frame size limit' }));
     return new Promise((resolve, reject) => {
       const enqueue = () => {
@@ -358,6 +358,24 @@ class TrailWriter implements AuditTrail {
     for (const w of this.spaceWaiters.splice(0)) w();
     this.queuedBytes = 0;
   }
+}
+
+/** Like CloudTrail (requestParameters/responseElements <= 100 KB), oversized parts are truncated rather than refused. */
+const MAX_PART = 100 * 1024;
+
+function serialise(e: AuditEvent): Buffer {
+  const json = Buffer.from(JSON.stringify(e), 'utf8');
+  if (json.length <= MAX_PART) return json;
+  const cut = (v: Record<string, unknown> | null | undefined) => (v && JSON.stringify(v).length > MAX_PART ? { truncated: true } : v);
+  const small: AuditEvent = {
+    ...e,
+    requestParameters: cut(e.requestParameters) ?? null,
+    responseElements: cut(e.responseElements) ?? null,
+    ...(e.additionalEventData ? { additionalEventData: cut(e.additionalEventData) as Record<string, unknown> } : {}),
+    ...(e.userAgent ? { userAgent: e.userAgent.slice(0, 1024) } : {}),
+    ...(e.errorMessage ? { errorMessage: e.errorMessage.slice(0, 1024) } : {}),
+  };
+  return Buffer.from(JSON.stringify(small), 'utf8');
 }
 
 function unavailable(cause: unknown): CofferError {
