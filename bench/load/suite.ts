@@ -120,6 +120,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const failed = new Set<SystemName>();
   const failures: SuiteResult['failures'] = [];
   let cipher: CipherCeiling | null = null;
+  // The systems run as children in this process group: Ctrl-C (SIGINT to the group) stops them
+  // too. A SIGTERM or SIGKILL to this process alone leaves them running (see bench/README.md).
   try {
     for (const name of opts.systems) {
       opts.log(`  starting ${name}`);
