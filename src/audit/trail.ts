@@ -214,7 +214,7 @@ class TrailWriter implements AuditTrail {
   }
 
   checkpoint(): Promise<string> {
-    if (this.failure !== null) return Promise.reject(unavailable(this.failure));
+    if (this.failure !== null || this.closed) return Promise.reject(unavailable(this.failure));
     return new Promise((resolve, reject) => {
       this.cpWaiters.push({ resolve, reject });
       this.cpWanted = true;
