@@ -224,7 +224,15 @@ export async function createTlsManager(options: CreateTlsManagerOptions): Promis
     if (!same) {
       state = next;
       const p = primary();
-      for (const [server, profile] of attached) server.setSecureContext(policy(profile, p.certPem, p.keyPem));
+      for (const [server, profile] of attached) {
+        try {
+          server.setSecureContext(policy(profile, p.certPem, p.keyPem));
+        } catch (err) {
+          // The pair was already accepted by createSecureContext above, so this is not expected;
+          // SNI clients get the new certificate regardless.
+          logger.error({ err: (err as Error).message }, 'could not update a listener\'s default TLS context');
+        }
+      }
       logger.info({ reason, certificates: state.certs.map((c) => ({ certFile: c.certFile, notAfter: c.info.notAfter.toISOString(), fingerprint256: c.info.fingerprint256 })) }, 'TLS certificates reloaded');
     }
     emit({ type: 'loaded', reason, changed: !same, fingerprints: state.certs.map((c) => c.info.fingerprint256) });
