@@ -112,6 +112,16 @@ describe('runLoad', () => {
     }
   });
 
+  it('MIXED reports the keys it deleted, and they are gone from the store', async () => {
+    const store = memoryStore();
+    const pool = await prepareObjects(store, 'b', 'x/', 10, 200, 8, payload);
+    const deleted = new Set<string>();
+    await runLoad({ ...base, client: store, op: 'MIXED', size: 10, pool, maxOps: 500, concurrency: 8, runId: 'x', deleted });
+    assert.ok(deleted.size > 0);
+    for (const k of deleted) assert.equal(store.objects.has(`b/${k}`), false, k);
+    assert.equal(pool.filter((k) => !deleted.has(k)).every((k) => store.objects.has(`b/${k}`)), true);
+  });
+
   it('LIST reports keys per second from the listed page sizes', async () => {
     const store = memoryStore();
     await prepareObjects(store, 'b', 'l/', 10, 25, 4, payload);

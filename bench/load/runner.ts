@@ -34,6 +34,8 @@ export interface LoadSpec {
   runId: string;
   /** Receives the keys of objects this run created (PUT), so later runs can read them. */
   created?: string[];
+  /** Receives the keys this run deleted (DELETE, MIXED), so later runs do not ask for them. */
+  deleted?: Set<string>;
 }
 
 /** MIXED profile weights (warp's defaults): 45% GET, 30% HEAD (stat), 15% PUT, 10% DELETE. */
@@ -124,6 +126,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         const key = pool[i]!;
         pool[i] = pool[pool.length - 1]!;
         pool.pop();
+        spec.deleted?.add(key);
         return client.del(bucket, key);
       }
       case 'LIST': {

@@ -143,6 +143,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
           let r: LoadResult;
           try {
             const extra = await prep(l, round);
+            // Objects a MIXED or DELETE run removes leave the pools later runs draw from.
+            const deleted = new Set<string>();
             r = await runLoad({
               system: l.sys.name,
               client: clientOf(l, concurrency),
@@ -156,7 +158,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
               runId: `${op.toLowerCase()}-${size}-r${round}`,
               ...(l.sys.pid !== undefined ? { serverPid: l.sys.pid } : {}),
               ...extra,
+              deleted,
             });
+            if (deleted.size > 0) for (const [sz, keys] of l.created) l.created.set(sz, keys.filter((k) => !deleted.has(k)));
           } catch (err) {
             // One system failing (crash, refused preparation) must not cost the others' results.
             failed.add(l.sys.name);
@@ -172,11 +176,12 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
       results.push(...best.values());
     };
 
+    let topUps = 0;
     /** Enough existing objects of `size` for a read run: reuse the PUT run's, top up if short. */
     const readPool = async (l: Live, size: number, want: number): Promise<string[]> => {
       const have = l.created.get(size) ?? [];
       if (have.length >= want) return have.slice(0, want);
-      const more = await prepareObjects(clientOf(l, conc(size)), BUCKET, `pool-${size}/`, size, want - have.length, conc(size), payload);
+      const more = await prepareObjects(clientOf(l, conc(size)), BUCKET, `pool-${size}-${topUps++}/`, size, want - have.length, conc(size), payload);
       const all = [...have, ...more];
       l.created.set(size, all);
       return all;
