@@ -10,11 +10,17 @@ import { CofferError, systemClock, type Clock } from '../shared/index.js';
 import { createEnvelope, deriveKey } from '../crypto/index.js';
 import { openSqliteMetadataStore, openLocalDiskBlobStore } from '../storage/index.js';
 import { createObjectService } from '../objects/index.js';
-import { bootstrapSecretFinder, loadBootstrapIdentity } from '../iam/index.js';
+import { loadBootstrapIdentity, openSecret } from '../iam/index.js';
+import { createAccessKeyResolver, openSqliteIamStore, provisionAdminUser, type IamStore } from '../iam/store/index.js';
+import { createS3Authorizer } from './s3-authorize.js';
+import { createIamRoute, scopeOf } from './iam-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
 import { ensureTlsMaterial, tlsServerOptions } from '../tls/index.js';
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
+import { openAuditTrail, type AuditTrail } from '../audit/index.js';
+import { createAuditHook } from './audit-hook.js';
+import { join } from 'node:path';
 
 export interface RunningCoffer {
   url: string;
@@ -38,6 +44,8 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
 
   const metadata = await openSqliteMetadataStore({ path: paths.metaDb, encryptionKey: deriveKey(master, 'metadata-db/v1') });
   const blobs = await openLocalDiskBlobStore({ dir: paths.blobs });
+  let trail: AuditTrail | null = null;
+  let iam: IamStore | null = null;
   try {
     const temps = await blobs.cleanupTemp();
     const orphans = await blobs.collectOrphans(await metadata.referencedBlobIds(), 0);
@@ -46,7 +54,19 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const envelope = createEnvelope({ masterKey: master });
     const objects = createObjectService({ metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
     const identity = await loadBootstrapIdentity(paths.root);
-    const findSecret = bootstrapSecretFinder(identity, master);
+    // Identities and policies (page-encrypted); the bootstrap admin is provisioned idempotently.
+    iam = await openSqliteIamStore({ path: join(paths.root, 'iam', 'iam.db'), masterKey: master, accountId: identity.accountId, clock });
+    await provisionAdminUser(iam, {
+      userName: identity.admin.userName,
+      userId: identity.admin.userId,
+      accessKeyId: identity.admin.accessKeyId,
+      secretAccessKey: openSecret(master, identity.admin.accessKeyId, identity.admin.sealedSecret),
+      createdMs: Date.parse(identity.admin.createdAt),
+    });
+    const resolver = createAccessKeyResolver({ store: iam, clock });
+    const findSecret = resolver.findSecret.bind(resolver);
+    // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
+    trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock });
 
     let tls = null;
     let caCertFile: string | null = null;
@@ -70,16 +90,24 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const handle = createS3Handler({
       objects,
       findSecret,
-      // Until IAM lands, the only principal is the bootstrap admin, who may do everything;
-      // requests over plain HTTP are still authenticated.
-      authorize: async () => undefined,
+      authorize: createS3Authorizer({ clock, region: config.region }),
       clock,
       region: config.region,
       baseDomain: config.baseDomain ?? null,
       maxXmlBodyBytes: config.limits.maxXmlBodyBytes,
       maxBulkXmlBodyBytes: config.limits.maxBulkXmlBodyBytes,
       logger,
+      beforeReply: createAuditHook(trail, { accountId: identity.accountId, region: config.region }),
     });
+    const iamRoute = createIamRoute({
+      handler: { store: iam, clock, accountId: identity.accountId },
+      findSecret,
+      clock,
+      regions: [...new Set([config.region, 'us-east-1'])],
+      logger,
+    });
+    // One listener serves every protocol; the SigV4 credential scope says which.
+    const dispatch: typeof handle = (req, res, secure) => (scopeOf(req)?.service === 'iam' ? iamRoute(req, res, secure) : handle(req, res, secure));
     const listener = await startListener({
       host: config.listen.host,
       port: config.listen.port,
@@ -90,7 +118,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       idleTimeoutMs: config.limits.idleTimeoutMs,
       keepAliveTimeoutMs: config.limits.keepAliveTimeoutMs,
       logger,
-      handle,
+      handle: dispatch,
     });
     let closing: Promise<void> | null = null;
     return {
@@ -100,6 +128,8 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       close() {
         closing ??= (async () => {
           await listener.close(config.shutdownGraceMs);
+          await trail?.close();
+          iam?.close();
           await metadata.close();
           await blobs.close();
         })();
@@ -107,6 +137,12 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       },
     };
   } catch (err) {
+    await trail?.close().catch(() => undefined);
+    try {
+      iam?.close();
+    } catch {
+      // already failing; the original error matters more
+    }
     await metadata.close().catch(() => undefined);
     await blobs.close().catch(() => undefined);
     if (err instanceof CofferError) throw err;

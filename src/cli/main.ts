@@ -8,6 +8,7 @@ import { loadConfig, serverCertificateNames, type ConfigOverrides } from '../con
 import { initDataDir, isInitialized } from '../app/data-dir.js';
 import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
+import { registerAuditCommands } from '../audit/index.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -104,6 +105,7 @@ export function buildProgram(): Command {
     });
 
   registerScanCommand(program);
+  registerAuditCommands(program);
   return program;
 }
 

@@ -8,4 +8,5 @@ export {
   createBootstrapIdentity,
   loadBootstrapIdentity,
   bootstrapSecretFinder,
+  openSecret,
 } from './principals/bootstrap.js';

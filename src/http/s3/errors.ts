@@ -75,6 +75,8 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'objects.invalid_location_constraint': { code: 'InvalidLocationConstraint', status: 400, message: 'The specified location-constraint is not valid' },
   'objects.illegal_versioning': { code: 'IllegalVersioningConfigurationException', status: 400, message: 'The Versioning element must be specified' },
   'objects.bucket_exists_other_region': { code: 'BucketAlreadyExists', status: 409, message: 'The requested bucket name is not available.' },
+  // audit: a request that cannot be recorded is refused (fail closed)
+  'audit.unavailable': { code: 'ServiceUnavailable', status: 503, message: 'The request could not be recorded in the audit trail, so it was refused. Check the server log and the free space of the data directory.' },
   // http
   'http.malformed_xml': { code: 'MalformedXML', status: 400, message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
   'http.body_too_large': { code: 'MaxMessageLengthExceeded', status: 400, message: 'Your request was too big.' },

@@ -22,7 +22,7 @@ export interface S3HandlerDeps {
   objects: ObjectService;
   findSecret: VerifyOptions['findSecret'];
   /** Decides whether an authenticated principal may run an operation (IAM plugs in here). */
-  authorize: (auth: AuthenticatedRequest, op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean) => Promise<void>;
+  authorize: (auth: AuthenticatedRequest, op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean, req: IncomingMessage) => Promise<void>;
   clock: Clock;
   region: string;
   baseDomain: string | null;
@@ -119,7 +119,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
         { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
       );
-      await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport);
+      await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport, req);
       if (operation.resource !== 'service' && target.bucket !== null && opName !== 'CreateBucket') {
         // A name that can never be a bucket simply does not exist.
         try {

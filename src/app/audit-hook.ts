@@ -1,0 +1,65 @@
+/**
+ * Bridges the S3 pipeline's request outcome to the audit trail: every request, including
+ * failed authentication, becomes a CloudTrail record that is durable before the reply.
+ */
+import type { TLSSocket } from 'node:tls';
+import { buildS3Event, type AuditTrail, type UserIdentity } from '../audit/index.js';
+import type { RequestOutcome } from '../http/s3/handle.js';
+import type { IamCaller } from '../iam/store/index.js';
+
+const IDENTITY_TYPES: Record<string, UserIdentity['type']> = { User: 'IAMUser', Root: 'Root', AssumedRole: 'AssumedRole', Role: 'Role', FederatedUser: 'FederatedUser' };
+
+export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; region: string }) {
+  return async (o: RequestOutcome): Promise<void> => {
+    const principal = (o.auth?.principal ?? null) as IamCaller | null;
+    const identity: UserIdentity | null = principal
+      ? {
+          type: IDENTITY_TYPES[principal.type] ?? 'Unknown',
+          principalId: principal.id,
+          arn: principal.arn,
+          accountId: principal.accountId,
+          ...(principal.userName !== undefined ? { userName: principal.userName } : {}),
+        }
+      : null;
+    const socket = o.req.socket as Partial<TLSSocket>;
+    const tls = o.secureTransport && typeof socket.getProtocol === 'function' ? { version: socket.getProtocol() ?? undefined, cipher: socket.getCipher?.()?.standardName } : undefined;
+    const responseElements: Record<string, unknown> = {};
+    for (const name of ['x-amz-version-id', 'x-amz-delete-marker', 'etag'] as const) {
+      const v = o.responseHeaders[name];
+      if (v !== undefined) responseElements[name] = String(v);
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of o.query) query[k] = v;
+    const headers: Record<string, string | string[] | undefined> = {};
+    for (const [k, v] of Object.entries(o.req.headersDistinct)) headers[k] = v;
+    const secrets: string[] = [];
+    const sig = o.query.get('X-Amz-Signature');
+    if (sig) secrets.push(sig);
+    const authz = o.req.headers.authorization;
+    const m = authz ? /Signature=([0-9a-f]{64})/.exec(authz) : null;
+    if (m) secrets.push(m[1]!);
+    const event = buildS3Event(
+      {
+        operation: o.operation,
+        principal: identity,
+        ...(o.auth?.accessKeyId ? { accessKeyId: o.auth.accessKeyId } : o.claimedAccessKeyId ? { accessKeyId: o.claimedAccessKeyId } : {}),
+        sourceIp: o.req.socket.remoteAddress ?? 'unknown',
+        ...(o.req.headers['user-agent'] !== undefined ? { userAgent: o.req.headers['user-agent'] } : {}),
+        ...(tls ? { tls } : {}),
+        ...(o.req.headers.host !== undefined ? { host: o.req.headers.host } : {}),
+        ...(o.bucket !== null ? { bucket: o.bucket } : {}),
+        ...(o.key !== null ? { key: o.key } : {}),
+        query,
+        headers,
+        responseElements: Object.keys(responseElements).length ? responseElements : null,
+        ...(o.errorCode !== null ? { errorCode: o.errorCode } : {}),
+        ...(o.errorMessage !== null ? { errorMessage: o.errorMessage } : {}),
+        requestId: o.requestId,
+        readOnly: o.readOnly,
+        ...(o.auth ? { authenticationMethod: o.auth.method === 'presigned' ? 'QueryString' : o.auth.method === 'header' ? 'AuthHeader' : 'PostPolicy', signatureVersion: 'SigV4' } : {}),
+      },
+      ctx,
+    );
+    await trail.record(event, { secrets });
+  };
+}
