@@ -211,6 +211,7 @@ export function contactDetectors(): Detector[] {
       pattern: /(?<![\w+.,/:-])(?:(?:\+|00)[1-9]\d{0,2}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?(?:\d{1,8}(?:[ .-]\d{1,8}){1,5}|\d{7,15})(?![\w]|[.,/:-]\d)/g,
       keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'cellphone', 'fax', 'call me', 'call us', 'ph', 'phone number', 'tél', 'téléphone', 'telefon', 'teléfono', 'telefono', 'móvil', 'handy', 'whatsapp', 'sms', 'mob', 'tel no', 'landline'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: phone,
     }),
     regexDetector({
@@ -245,6 +246,7 @@ export function contactDetectors(): Detector[] {
       pattern: /(?<![\w.-])-?\d{1,3}\.\d{4,8}(?:\s*,\s*|\s+)-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|(?<![\w.-])-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[NS],?\s*\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[EW]/g,
       keywords: ['latitude', 'longitude', 'lat', 'lng', 'lon', 'long', 'coordinates', 'coords', 'gps', 'geo', 'location', 'geolocation', 'position'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: coordinate,
     }),
     regexDetector({
@@ -268,6 +270,7 @@ export function contactDetectors(): Detector[] {
       keywords: ['address', 'mailing address', 'home address', 'street address', 'residential address', 'billing address', 'shipping address', 'postal address', 'ship to', 'bill to', 'lives at', 'resides at', 'residing at', 'residence', 'domicile', 'adresse', 'anschrift', 'dirección', 'indirizzo', 'addr', 'deliver to'],
       maxDistance: 40,
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: address,
     }),
   ];

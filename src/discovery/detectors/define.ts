@@ -38,6 +38,12 @@ export interface RegexDetectorSpec {
   noKeywordId?: string;
   near?: Detector['near'];
   negativeKeywords?: readonly string[];
+  /**
+   * Some values stand alone: the validator may return `keywordRequired: false` (e.g. a formatted
+   * SSN). Without it a keyword-required detector is keyword-gated (see Detector.keywordGated) and
+   * such an override is ignored, so the engine may skip text with no keyword in reach.
+   */
+  valuesMayStandAlone?: boolean;
   /** Validator; default: every match is a candidate with `confidence`. */
   validate?: (value: string, ctx: ValueContext) => Verdict | null;
   /** Confidence when no validator is given. */
@@ -53,6 +59,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
   const pattern = spec.pattern;
   const validate = spec.validate;
   const base = spec.confidence ?? 'Medium';
+  const gated = spec.keywordRequired && spec.noKeywordId === undefined && spec.near?.mode !== 'orKeyword' && spec.valuesMayStandAlone !== true;
   const d: Detector = {
     id: spec.id,
     category: spec.category,
@@ -87,7 +94,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
         const c: Candidate = { start: m.index, end: m.index + len, confidence: v.confidence };
         if (v.normalized !== undefined) c.normalized = v.normalized;
         if (v.id !== undefined) c.id = v.id;
-        if (v.keywordRequired !== undefined) c.keywordRequired = v.keywordRequired;
+        if (v.keywordRequired !== undefined && !(gated && !v.keywordRequired)) c.keywordRequired = v.keywordRequired;
         out.push(c);
       }
       return out;
@@ -95,6 +102,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
   };
   return Object.freeze({
     ...d,
+    ...(gated ? { keywordGated: true } : {}),
     ...(spec.noKeywordId !== undefined ? { noKeywordId: spec.noKeywordId } : {}),
     ...(spec.near !== undefined ? { near: spec.near } : {}),
     ...(spec.mask !== undefined ? { mask: spec.mask } : {}),

@@ -131,8 +131,9 @@ export function financialDetectors(): Detector[] {
       maxDistance: 12,
       keywordRequired: true,
       near: { identifiers: CARD_IDS, distance: 80, after: 0, mode: 'required' },
-      // Only the first number after the keyword is the code ("CVV 123, room 204").
-      validate: (v, ctx) => (/(?:cvv2?|cvc2?|csc|cid|cvn|code)\W{0,4}\d{3,4}\D{1,10}$/i.test(ctx.text.slice(Math.max(0, ctx.index - 30), ctx.index)) ? null : { confidence: 'Medium' }),
+      // Only the first number after the keyword is the code ("CVV 123, room 204"). The look-back
+      // stops at NUL: the scanned text joins windows with NULs, and another window is not context.
+      validate: (v, ctx) => (/(?:cvv2?|cvc2?|csc|cid|cvn|code)[^\w\u0000]{0,4}\d{3,4}[^\d\u0000]{1,10}$/i.test(ctx.text.slice(Math.max(0, ctx.index - 30), ctx.index)) ? null : { confidence: 'Medium' }),
       mask: (v) => '*'.repeat(v.length),
     }),
     regexDetector({

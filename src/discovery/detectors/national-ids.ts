@@ -121,6 +121,7 @@ export function nationalIdDetectors(): Detector[] {
       pattern: /(?<![\d-])(?:\d{3}([- ]?)\d{2}\1\d{4})(?![\d]|-\d)/g,
       keywords: ['ssn', 'ssns', 'ss#', 'ssn#', 'social security', 'social security number', 'social security no', 'soc sec', 'ssa number', 'social sec', 'sozialversicherungsnummer'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: (v) => {
         const d = digitsOnly(v);
         return ssnValid(d) ? { confidence: formatted(v) ? 'Medium' : 'Low', normalized: d, keywordRequired: !formatted(v) } : null;
@@ -136,6 +137,7 @@ export function nationalIdDetectors(): Detector[] {
       pattern: /(?<![\d-])9\d{2}([- ]?)\d{2}\1\d{4}(?![\d]|-\d)/g,
       keywords: ['itin', 'individual taxpayer', 'taxpayer identification', 'taxpayer id', 'tax id', 'tin', 'tax identification number'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: (v) => {
         const d = digitsOnly(v);
         return itinValid(d) ? { confidence: formatted(v) ? 'Medium' : 'Low', normalized: d, keywordRequired: !formatted(v) } : null;
@@ -179,6 +181,7 @@ export function nationalIdDetectors(): Detector[] {
       pattern: /(?<![\d./-])(?:\d{3}\.\d{3}\.\d{3}-\d{2}|\d{11})(?![\d]|[./-]\d)/g,
       keywords: ['cpf', 'cadastro de pessoas físicas', 'cadastro de pessoas fisicas', 'cpf/mf', 'número do cpf', 'cic'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: (v) => {
         const d = digitsOnly(v);
         return cpfValid(d) ? { confidence: 'Medium', normalized: d, keywordRequired: !formatted(v) } : null;
@@ -194,6 +197,7 @@ export function nationalIdDetectors(): Detector[] {
       pattern: /(?<![\d./-])(?:\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}|\d{14})(?![\d]|[./-]\d)/g,
       keywords: ['cnpj', 'cadastro nacional da pessoa jurídica', 'cadastro nacional da pessoa juridica', 'cnpj/mf'],
       keywordRequired: true,
+      valuesMayStandAlone: true,
       validate: (v) => {
         const d = digitsOnly(v);
         return cnpjValid(d) ? { confidence: 'Medium', normalized: d, keywordRequired: !formatted(v) } : null;

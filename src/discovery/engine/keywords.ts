@@ -62,6 +62,8 @@ export function createKeywordMatcher(
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(window)) !== null) {
+        // The slice hides the char before it: a keyword there must still start a word.
+        if (m.index === 0 && from > 0 && isAlnum(text.charCodeAt(from - 1))) continue;
         if (from + m.index + m[0].length >= threshold) return true;
         if (m[0].length === 0) re.lastIndex++;
       }
@@ -78,6 +80,106 @@ export function createKeywordMatcher(
         if (hit) return true;
       }
       return false;
+    },
+  };
+}
+
+/**
+ * A one-pass keyword prefilter for many keyword lists at once (the keyword-gated detectors).
+ * It finds a SUPERSET of the keyword occurrences `near()` finds, so it can discard trigger windows
+ * with no keyword in reach without losing a match:
+ *
+ *   trie over keywords with separators removed; chars folded to 38 classes (a-z case-folded,
+ *   0-9, any non-ASCII char, any other ASCII punctuation)
+ *   for each word start i (previous char not ASCII alphanumeric):
+ *     walk the trie from i, skipping single separators (whitespace, "_", "-") between chars;
+ *     every terminal node reached at j records "a keyword of list L ends at j" for its lists
+ *
+ * (No trailing-letter rule for short keywords, single separators anywhere: both only widen the set.)
+ */
+export interface KeywordGate {
+  /** Sorted end offsets of keyword occurrences per list (same order as the lists given). */
+  scan(text: string): Int32Array[];
+}
+
+const CLASSES = 38;
+const CLS = new Int8Array(128).fill(37);
+for (let c = 0; c < 128; c++) {
+  if (c >= 97 && c <= 122) CLS[c] = c - 97;
+  else if (c >= 65 && c <= 90) CLS[c] = c - 65;
+  else if (c >= 48 && c <= 57) CLS[c] = 26 + c - 48;
+  else if (c <= 32 || c === 95 || c === 45 || c === 127) CLS[c] = -1; // separators and controls
+}
+const isAlnum = (c: number): boolean => c < 128 && CLS[c]! >= 0 && CLS[c]! < 36;
+const classOf = (c: number): number => (c < 128 ? CLS[c]! : 36);
+const skippable = (c: number): boolean => c === 32 || c === 95 || c === 45 || (c >= 9 && c <= 13) || c === 0xa0;
+
+export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): KeywordGate {
+  let trans = new Int32Array(64 * CLASSES);
+  let nodes = 1;
+  const terminal = new Map<number, number[]>();
+  lists.forEach((list, li) => {
+    for (const k of list) {
+      let node = 0;
+      let len = 0;
+      for (const ch of k.trim().toLowerCase()) {
+        const c = ch.codePointAt(0)!;
+        if (skippable(c)) continue;
+        const cls = classOf(c);
+        if (cls < 0) continue;
+        const at = node * CLASSES + cls;
+        if (trans[at] === 0) {
+          if ((nodes + 1) * CLASSES > trans.length) { const t = new Int32Array(trans.length * 2); t.set(trans); trans = t; }
+          trans[at] = nodes++;
+        }
+        node = trans[at]!;
+        len++;
+      }
+      if (len === 0) continue;
+      const t = terminal.get(node) ?? [];
+      if (!t.includes(li)) t.push(li);
+      terminal.set(node, t);
+    }
+  });
+  const term: Array<number[] | undefined> = new Array<number[] | undefined>(nodes);
+  for (const [n, l] of terminal) term[n] = l;
+  return {
+    scan(text) {
+      const hits: number[][] = lists.map(() => []);
+      const n = text.length;
+      let prevAlnum = false;
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        const alnum = isAlnum(c);
+        if (!prevAlnum) {
+          const cls = classOf(c);
+          if (cls >= 0 && trans[cls] !== 0) {
+            let node = trans[cls]!;
+            let j = i + 1;
+            let skipped = false;
+            while (true) {
+              if (!skipped) { const t = term[node]; if (t !== undefined) for (const li of t) hits[li]!.push(j); }
+              if (j >= n) break;
+              const d = text.charCodeAt(j);
+              const dc = classOf(d);
+              if (dc >= 0) {
+                const next = trans[node * CLASSES + dc]!;
+                if (next === 0) break;
+                node = next;
+                j++;
+                skipped = false;
+              } else if (!skipped && skippable(d)) {
+                skipped = true;
+                j++;
+              } else {
+                break;
+              }
+            }
+          }
+        }
+        prevAlnum = alnum;
+      }
+      return hits.map((h) => Int32Array.from(h).sort());
     },
   };
 }

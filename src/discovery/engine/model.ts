@@ -117,6 +117,13 @@ export interface Detector {
   /** When set, keyword-less matches are reported under this id instead of being dropped. */
   readonly noKeywordId?: string;
   /**
+   * True when no match of this detector is ever reported without a keyword nearby (or in the
+   * unit's context words): keywordRequired, no `noKeywordId`, no `orKeyword` relation, and no
+   * candidate overriding `keywordRequired` to false. The engine then hands `scan` only the trigger
+   * windows that have a keyword of the detector in reach (one keyword pass for all such detectors).
+   */
+  readonly keywordGated?: boolean;
+  /**
    * Relation to other detections in the same scanned batch (a unit, or the cells of a row):
    * keep a match only when a match of one of `identifiers` ends at most `distance` chars before
    * it, or starts at most `after` (default `distance`) chars after it. `orKeyword`: a keyword

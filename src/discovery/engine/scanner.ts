@@ -9,10 +9,10 @@
  */
 import { CofferError } from '../../shared/errors.js';
 import type { TextUnit } from '../types.js';
-import { createKeywordMatcher, type KeywordMatcher } from './keywords.js';
+import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { caseVariants, compact, digitRuns, literalWindows, mapBack, regexWindows, runWindows, type Compacted, type DigitRun } from './windows.js';
+import { caseVariants, compact, digitRuns, filterSegments, literalWindows, mapBack, regexWindows, runWindows, type Compacted, type DigitRun } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -68,6 +68,7 @@ const digitTier = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n 
 
 const NO_MATCHES: RawMatch[] = Object.freeze([]) as unknown as RawMatch[];
 
+const EMPTY: Compacted = Object.freeze({ text: '', segStart: [], origStart: [], segLen: [] }) as unknown as Compacted;
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
 
 /** A match plus its unit index and offsets in the batch text. */
@@ -83,6 +84,10 @@ interface Prepared {
   kw: KeywordMatcher;
   neg: KeywordMatcher | null;
   order: number;
+  /** Index of the detector's list in the keyword gate, or -1 when it is not keyword-gated. */
+  gate: number;
+  /** How far before a window a keyword may end and still be near a match in it. */
+  reach: number;
 }
 
 const RANK: Record<Confidence, number> = { Low: 0, Medium: 1, High: 2 };
@@ -125,7 +130,15 @@ export function createScanner(options: ScannerOptions): Scanner {
     kw: createKeywordMatcher(d.keywords, d.maxDistance, d.distanceTo ?? 'start'),
     neg: d.negativeKeywords && d.negativeKeywords.length > 0 ? createKeywordMatcher(d.negativeKeywords, Math.min(NEGATIVE_DISTANCE, d.maxDistance)) : null,
     order: all.indexOf(d),
+    gate: -1,
+    reach: d.maxDistance,
   }));
+  // Keyword-gated detectors share one keyword pass per batch (see KeywordGate).
+  const gatedLists: Array<readonly string[]> = [];
+  for (const p of prepared) {
+    if (p.d.keywordGated === true && p.d.keywords.length > 0) { p.gate = gatedLists.length; gatedLists.push(p.d.keywords); }
+  }
+  const keywordGate = gatedLists.length > 0 ? createKeywordGate(gatedLists) : null;
   // Detectors with `near` rules are resolved after the ones they depend on.
   const plain = prepared.filter((p) => p.d.near === undefined);
   const relational = prepared.filter((p) => p.d.near !== undefined);
@@ -182,6 +195,20 @@ export function createScanner(options: ScannerOptions): Scanner {
       for (const h of hits) ctxUnits[h]!.add(i);
     }
     let runs: DigitRun[] | null = null;
+    let gateHits: Int32Array[] | null = null;
+    /** Whether a keyword of gated detector `p` ends in reach of [s, e), or a unit there has it in context. */
+    const inReach = (p: Prepared, ctx: Set<number>, s: number, e: number): boolean => {
+      if (ctx.size > 0) {
+        const last = unitOf(Math.max(s, e - 1));
+        for (let ui = unitOf(s); ui <= last; ui++) if (ctx.has(ui)) return true;
+      }
+      const hits = gateHits![p.gate]!;
+      const from = s - p.reach;
+      let lo = 0;
+      let hi = hits.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (hits[mid]! < from) lo = mid + 1; else hi = mid; }
+      return lo < hits.length && hits[lo]! <= e;
+    };
     const digitTexts = new Map<string, Compacted>();
     const found: Array<Internal> = [];
 
@@ -205,14 +232,20 @@ export function createScanner(options: ScannerOptions): Scanner {
         w = [[0, text.length]];
       }
       const passes: Array<{ c: Compacted; base: number }> = [];
+      // Keyword-gated detectors only see the windows with one of their keywords in reach.
+      const gated = (c: Compacted): Compacted => {
+        if (p.gate < 0 || keywordGate === null || c.text.length === 0) return c;
+        gateHits ??= keywordGate.scan(text);
+        if (gateHits[p.gate]!.length === 0 && ctx.size === 0) return EMPTY;
+        return filterSegments(c, (s, e) => inReach(p, ctx, s, e));
+      };
       if (t.kind === 'digits') {
-        if (digits!.text.length > 0) passes.push({ c: digits!, base: 0 });
+        const c = gated(digits!);
+        if (c.text.length > 0) passes.push({ c, base: 0 });
       } else {
         if (w!.length > 0) {
-          passes.push({
-            c: w!.length === 1 && w![0]![0] <= 0 && w![0]![1] >= text.length ? whole(text) : compact(text, w!),
-            base: 0,
-          });
+          const c = gated(w!.length === 1 && w![0]![0] <= 0 && w![0]![1] >= text.length ? whole(text) : compact(text, w!));
+          if (c.text.length > 0) passes.push({ c, base: 0 });
         }
         // A unit whose column / path names carry a keyword is also scanned on its own, so a
         // pattern can match "the whole cell is the value" (^…$) and needs no trigger literal.

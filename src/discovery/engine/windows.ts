@@ -199,3 +199,27 @@ export function regexWindows(text: string, pattern: RegExp, before: number, afte
   }
   return out;
 }
+
+/** The segments of a compacted text that `keep(origStart, origEnd)` accepts (same object when all are kept). */
+export function filterSegments(c: Compacted, keep: (origStart: number, origEnd: number) => boolean): Compacted {
+  const n = c.segStart.length;
+  let kept: number[] | null = null;
+  for (let i = 0; i < n; i++) {
+    const k = keep(c.origStart[i]!, c.origStart[i]! + c.segLen[i]!);
+    if (k && kept !== null) kept.push(i);
+    else if (!k && kept === null) { kept = []; for (let j = 0; j < i; j++) kept.push(j); }
+  }
+  if (kept === null) return c;
+  const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
+  const parts: string[] = [];
+  let pos = 0;
+  for (const i of kept) {
+    out.segStart.push(pos);
+    out.origStart.push(c.origStart[i]!);
+    out.segLen.push(c.segLen[i]!);
+    parts.push(c.text.slice(c.segStart[i]!, c.segStart[i]! + c.segLen[i]!));
+    pos += c.segLen[i]! + SEP.length;
+  }
+  out.text = parts.join(SEP);
+  return out;
+}
