@@ -15,6 +15,7 @@ export function sizeLabel(n: number): string {
 }
 
 const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 const f2 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
 
 export function find(results: LoadResult[], system: SystemName | string, op: Operation, size: number, concurrency?: number): LoadResult | undefined {
@@ -165,7 +166,7 @@ export function markdownReport(s: SuiteResult, extra: Parameters<typeof goals>[1
     out.push(
       '',
       `Cipher ceiling: \`${s.cipher.command}\` = ${f1(s.cipher.mbPerSecOneCore)} MB/s on one core. ` +
-        `Best Coffer PUT ${f1(put?.mbPerSec)} MB/s = ${f2((put?.mbPerSec ?? NaN) / s.cipher.mbPerSecOneCore)} of it; best GET ${f1(get?.mbPerSec)} MB/s = ${f2((get?.mbPerSec ?? NaN) / s.cipher.mbPerSecOneCore)}.`,
+        `Best Coffer PUT ${f1(put?.mbPerSec)} MB/s = ${pct((put?.mbPerSec ?? NaN) / s.cipher.mbPerSecOneCore)} of it; best GET ${f1(get?.mbPerSec)} MB/s = ${pct((get?.mbPerSec ?? NaN) / s.cipher.mbPerSecOneCore)}.`,
     );
   }
   out.push('', '#### Goals (reported, not asserted)', '', '| goal | measured | met |', '|---|---|---|');
