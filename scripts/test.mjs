@@ -21,5 +21,5 @@ const run = (cmd, args) => {
 };
 
 if (only.length === 0) run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
-const files = only.length ? only : [...find('src'), ...find('test')];
+const files = only.length ? only : [...find('src'), ...find('bench'), ...find('test')];
 run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files]);
