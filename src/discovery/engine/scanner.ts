@@ -12,7 +12,7 @@ import type { TextUnit } from '../types.js';
 import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { caseVariants, compact, digitRuns, filterSegments, literalWindows, mapBack, regexWindows, runWindows, type Compacted, type DigitRun } from './windows.js';
+import { caseVariants, compact, compactRuns, digitRuns, filterSegments, literalWindows, mapBack, regexWindows, type Compacted, type DigitRun } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -217,11 +217,16 @@ export function createScanner(options: ScannerOptions): Scanner {
       const ctx = ctxUnits[p.index]!;
       let w: Array<[number, number]>;
       let digits: Compacted | undefined;
+      // A gated detector with none of its keywords in the batch (and none in context) has nothing to do.
+      if (p.gate >= 0 && keywordGate !== null && ctx.size === 0) {
+        gateHits ??= keywordGate.scan(text);
+        if (gateHits[p.gate]!.length === 0) return;
+      }
       if (t.kind === 'digits') {
         runs ??= digitRuns(text);
         digits = digitTexts.get(p.digitKey);
         if (digits === undefined) {
-          digits = compact(text, runWindows(text, runs, { ...t, minDigits: digitTier(t.minDigits) }));
+          digits = compactRuns(text, runs, { ...t, minDigits: digitTier(t.minDigits) });
           digitTexts.set(p.digitKey, digits);
         }
       } else if (t.kind === 'literal') {

@@ -29,7 +29,9 @@ export interface Compacted {
 export function compact(text: string, windows: Array<[number, number]>): Compacted {
   const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
   if (windows.length === 0) return out;
-  windows.sort((a, b) => a[0] - b[0]);
+  let sorted = true;
+  for (let i = 1; i < windows.length && sorted; i++) sorted = windows[i - 1]![0] <= windows[i]![0];
+  if (!sorted) windows.sort((a, b) => a[0] - b[0]);
   const parts: string[] = [];
   let pos = 0;
   let curS = Math.max(0, windows[0]![0]);
@@ -95,19 +97,16 @@ export function digitRuns(text: string): DigitRun[] {
   return out;
 }
 
-/** Windows for the runs that have `minDigits` digits and pass `accept` (see Trigger `digits`). */
-export function runWindows(
-  text: string,
-  runs: readonly DigitRun[],
-  opts: { minDigits: number; before?: number; after?: number; accept?: (text: string, start: number, end: number) => boolean },
-): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+type RunWindowOptions = { minDigits: number; before?: number; after?: number; accept?: (text: string, start: number, end: number) => boolean };
+
+/** Calls `emit(start, end)` with the window of each run that has `minDigits` digits and passes `accept`. */
+function eachRunWindow(text: string, runs: readonly DigitRun[], opts: RunWindowOptions, emit: (s: number, e: number) => void): void {
   const n = text.length;
   for (const r of runs) {
     if (r.digits < opts.minDigits) continue;
     if (opts.accept && !opts.accept(text, r.start, r.end)) continue;
     if (opts.before !== undefined || opts.after !== undefined) {
-      out.push([Math.max(0, r.start - (opts.before ?? 0)), Math.min(n, r.end + (opts.after ?? 0))]);
+      emit(Math.max(0, r.start - (opts.before ?? 0)), Math.min(n, r.end + (opts.after ?? 0)));
       continue;
     }
     // Widen to the surrounding word, then over one separator and one more word on each side
@@ -129,8 +128,59 @@ export function runWindows(
       const eMax2 = Math.min(n, e + 12);
       while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
     }
-    out.push([st, Math.min(n, e + 1)]);
+    emit(st, Math.min(n, e + 1));
   }
+}
+
+/** Windows for the runs that have `minDigits` digits and pass `accept` (see Trigger `digits`). */
+export function runWindows(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  eachRunWindow(text, runs, opts, (s, e) => { out.push([s, e]); });
+  return out;
+}
+
+/**
+ * `compact(text, runWindows(text, runs, opts))` without a pair per window: windows come in start
+ * order (runs are in order) and are merged as they come; out-of-order windows fall back to `compact`.
+ */
+export function compactRuns(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Compacted {
+  const flat: number[] = [];
+  let sorted = true;
+  let last = -1;
+  eachRunWindow(text, runs, opts, (s, e) => {
+    if (s < last) sorted = false;
+    last = s;
+    flat.push(s, e);
+  });
+  if (!sorted) {
+    const w: Array<[number, number]> = [];
+    for (let i = 0; i < flat.length; i += 2) w.push([flat[i]!, flat[i + 1]!]);
+    return compact(text, w);
+  }
+  const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
+  if (flat.length === 0) return out;
+  const parts: string[] = [];
+  let pos = 0;
+  let curS = flat[0]!;
+  let curE = flat[1]!;
+  const flush = (): void => {
+    if (curE <= curS) return;
+    out.segStart.push(pos);
+    out.origStart.push(curS);
+    out.segLen.push(curE - curS);
+    parts.push(text.slice(curS, curE));
+    pos += curE - curS + SEP.length;
+  };
+  for (let i = 2; i < flat.length; i += 2) {
+    const s = flat[i]!;
+    const e = flat[i + 1]!;
+    if (s <= curE + MERGE_GAP) { if (e > curE) curE = e; continue; }
+    flush();
+    curS = s;
+    curE = e;
+  }
+  flush();
+  out.text = parts.length === 1 && parts[0]!.length === text.length ? text : parts.join(SEP);
   return out;
 }
 

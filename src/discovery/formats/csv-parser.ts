@@ -42,6 +42,7 @@ export class CsvParser {
     if (n === 0) return;
     let i = 0;
     let start = 0;
+    const delim = this.delim;
     if (this.quotePending) {
       this.quotePending = false;
       if (s.charCodeAt(0) === QUOTE) { this.field += '"'; i = 1; start = 1; } else this.inQuotes = false;
@@ -59,7 +60,9 @@ export class CsvParser {
         continue;
       }
       const c = s.charCodeAt(i);
-      if (c === this.delim) {
+      // Fast path: ordinary text (every char above '"' except the delimiter; tab is below it).
+      if (c > QUOTE && c !== delim) { i++; continue; }
+      if (c === delim) {
         this.append(s, start, i);
         this.endField();
         start = ++i;

@@ -13,6 +13,8 @@ import { decodeChars, type TextEncoding } from './decode.js';
 import type { ReadEvent, ScanUnit } from './types.js';
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;
+/** A cell with a non-whitespace char (same whitespace as String.prototype.trim, no copy). */
+const NOT_BLANK = /\S/;
 
 /** Picks the candidate that appears most, and equally often, on the first lines (outside quotes). */
 export function sniffDelimiter(sample: string): string {
@@ -61,11 +63,16 @@ export async function* readCsv(
   let header: string[] | null = null;
   const container = ctx.container;
   const pending: ReadEvent[] = [];
+  // One context-word array per column, shared by its cells (the engine only reads them).
+  let headerWords: string[][] = [];
   const onRecord = (record: string[], row: number): void => {
-    if (row === 1 && looksLikeHeader(record)) header = record.map((c) => c.trim());
+    if (row === 1 && looksLikeHeader(record)) {
+      header = record.map((c) => c.trim());
+      headerWords = header.map((h) => [h]);
+    }
     for (let i = 0; i < record.length; i++) {
       const text = record[i]!;
-      if (text.trim() === '') continue;
+      if (!NOT_BLANK.test(text)) continue;
       const columnName = row === 1 || header === null ? null : header[i] ?? null;
       const unit: ScanUnit = {
         text,
@@ -74,7 +81,7 @@ export async function* readCsv(
         ownStart: 0,
         ownEnd: text.length,
       };
-      if (columnName) unit.contextKeywords = [columnName];
+      if (columnName) unit.contextKeywords = headerWords[i]!;
       pending.push({ type: 'unit', unit });
     }
   };
