@@ -17,8 +17,11 @@ import type { SkippedPart } from '../types.js';
 import type { Progress } from './progress.js';
 import type { ScanObject } from './scan-object.js';
 
-/** Chars of units scanned together (CSV cells, JSON values): large enough to amortise per-call costs. */
-const BATCH_CHARS = 1 << 20;
+/**
+ * Chars of units scanned together (CSV cells, JSON values): large enough to amortise per-call
+ * costs, small enough that the batch's unit objects rarely outlive a young-generation GC.
+ */
+const BATCH_CHARS = 256 * 1024;
 
 const sameContainer = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
   if (a === b) return true;

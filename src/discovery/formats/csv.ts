@@ -13,6 +13,8 @@ import { decodeChars, type TextEncoding } from './decode.js';
 import type { ReadEvent, ScanUnit } from './types.js';
 
 const CANDIDATES = [',', ';', '\t', '|'] as const;
+/** Chars parsed between two hand-overs of cells. */
+const SLICE = 32 * 1024;
 /** A cell with a non-whitespace char (same whitespace as String.prototype.trim, no copy). */
 const NOT_BLANK = /\S/;
 
@@ -88,8 +90,12 @@ export async function* readCsv(
   const parser = new CsvParser(delimiter, onRecord, ctx.limits.maxValueChars, ctx);
   try {
     for await (const s of decodeChars(src, opts.encoding)) {
-      parser.write(s);
-      if (pending.length > 0) yield pending.splice(0);
+      // Hand cells on every SLICE chars: units held for a whole 256 KiB chunk outlive young-
+      // generation GCs and get promoted (measured: reader 8 -> 60 MB/s with slices).
+      for (let k = 0; k < s.length; k += SLICE) {
+        parser.write(k === 0 && s.length <= SLICE ? s : s.slice(k, k + SLICE));
+        if (pending.length > 0) yield pending.splice(0);
+      }
     }
     parser.end();
   } catch (e) {
