@@ -56,6 +56,7 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
         ...(o.errorMessage !== null ? { errorMessage: o.errorMessage } : {}),
         requestId: o.requestId,
         readOnly: o.readOnly,
+        ...(o.decision ? { decision: { decision: o.decision.decision, matched: o.decision.matched } } : {}),
         ...(o.auth ? { authenticationMethod: o.auth.method === 'presigned' ? 'QueryString' : o.auth.method === 'header' ? 'AuthHeader' : 'PostPolicy', signatureVersion: 'SigV4' } : {}),
       },
       ctx,

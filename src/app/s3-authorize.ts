@@ -1,29 +1,63 @@
 /**
  * Least privilege on every S3 request: each operation's IAM checks (from the operation table,
  * plus the copy source, version and tagging checks S3 adds) are evaluated against the caller's
- * identity policies with the request's aws:* and s3:* condition keys. Anything but Allow is
- * AccessDenied.
+ * identity policies and the bucket's policy (compiled once per stored document and cached) with
+ * the request's aws:* and s3:* condition keys. Anything but Allow is AccessDenied; the decision
+ * (Allow, or the denying result) is returned for the audit record.
+ *
+ *   for check in s3Checks(request):
+ *     result = evaluate(identity policies, bucket policy of check's bucket, keys)
+ *     if result != Allow: throw AccessDenied { details.decision = result }
+ *   return Allow with every check's matched statements
  */
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { CofferError, type Clock } from '../shared/index.js';
 import type { AuthenticatedRequest } from '../auth/index.js';
-import { globalConditionKeys, s3Checks, s3ConditionKeys } from '../iam/policy/index.js';
+import { globalConditionKeys, s3Checks, s3ConditionKeys, type CompiledPolicy, type EvaluationResult } from '../iam/policy/index.js';
 import type { IamCaller } from '../iam/store/index.js';
 import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { S3Operation, S3OperationName } from '../http/s3/operations.js';
 import type { Target } from '../http/s3/router.js';
+import { compileBucketPolicy } from '../http/s3/handlers/bucket-policy.js';
 
-export function createS3Authorizer(deps: { clock: Clock; region: string }) {
+/** Most compiled bucket policies kept in memory; least recently stored ones are dropped first. */
+const POLICY_CACHE_SIZE = 1024;
+
+export function createS3Authorizer(deps: {
+  clock: Clock;
+  region: string;
+  /** The stored policy document of a bucket; null when it has none or does not exist. */
+  bucketPolicy: (bucket: string) => Promise<string | null>;
+}) {
+  // Keyed by bucket; the document text is compared so a replaced policy is recompiled.
+  const cache = new Map<string, { text: string; compiled: CompiledPolicy }>();
+  const policiesFor = async (bucket: string | null): Promise<CompiledPolicy[]> => {
+    if (bucket === null) return [];
+    const text = await deps.bucketPolicy(bucket);
+    if (text === null) {
+      cache.delete(bucket);
+      return [];
+    }
+    const hit = cache.get(bucket);
+    if (hit && hit.text === text) return [hit.compiled];
+    // Stored documents were validated on save; a document this build cannot parse fails closed
+    // (the error reaches the client as InternalError and the log).
+    const compiled = compileBucketPolicy(bucket, text);
+    cache.delete(bucket);
+    cache.set(bucket, { text, compiled });
+    if (cache.size > POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return [compiled];
+  };
   return async (
     auth: AuthenticatedRequest,
     op: S3Operation & { name: S3OperationName },
     target: Target,
     secureTransport: boolean,
     req: IncomingMessage,
-  ): Promise<void> => {
+  ): Promise<EvaluationResult | null> => {
     // Operations Coffer does not implement answer 501 for authenticated callers.
-    if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') return;
+    if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') return null;
     const caller = auth.principal as IamCaller;
     const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     const header = (name: string): string | undefined => {
@@ -62,15 +96,29 @@ export function createS3Authorizer(deps: { clock: Clock; region: string }) {
       ...(header('user-agent') !== undefined ? { userAgent: header('user-agent')! } : {}),
       region: deps.region,
     });
+    const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol }) };
-      const result = evaluateForPrincipal(caller, { action: check.action, resource: check.resource, conditionKeys: keys });
+      const resourcePolicies = await policiesFor(bucketOfArn(check.resource));
+      const result = evaluateForPrincipal(caller, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies });
       if (result.decision !== 'Allow') {
         throw new CofferError('auth.access_denied', {
           message: `Access Denied: ${caller.arn ?? 'the caller'} is not authorized to perform ${check.action} on ${check.resource}${result.decision === 'ExplicitDeny' ? ' with an explicit deny' : ' because no policy allows it'}.`,
           details: { decision: result },
         });
       }
+      matched.push(...result.matched);
     }
+    return { decision: 'Allow', matched };
   };
+}
+
+/** The bucket an S3 ARN (arn:aws:s3:::bucket[/key]) names, or null for '*' and other ARNs. */
+function bucketOfArn(arn: string): string | null {
+  const prefix = 'arn:aws:s3:::';
+  if (!arn.startsWith(prefix)) return null;
+  const rest = arn.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  return bucket === '' || bucket.includes('*') ? null : bucket;
 }

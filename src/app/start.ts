@@ -90,7 +90,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const handle = createS3Handler({
       objects,
       findSecret,
-      authorize: createS3Authorizer({ clock, region: config.region }),
+      authorize: createS3Authorizer({ clock, region: config.region, bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null }),
       clock,
       region: config.region,
       baseDomain: config.baseDomain ?? null,

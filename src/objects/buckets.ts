@@ -1,6 +1,6 @@
-/** Bucket operations: create, delete, list, location, versioning, tagging. */
+/** Bucket operations: create, delete, list, location, versioning, tagging, policy, public access block. */
 import { CofferError, isCofferError } from '../shared/index.js';
-import type { BucketRecord, VersioningState } from '../storage/metadata/port.js';
+import type { BucketRecord, PublicAccessBlock, VersioningState } from '../storage/metadata/port.js';
 import { type ServiceContext, requireBucket } from './context.js';
 import { validateBucketName } from './naming.js';
 import { validateTagSet } from './tags.js';
@@ -77,4 +77,45 @@ export async function getBucketTagging(ctx: ServiceContext, name: string): Promi
 export async function deleteBucketTagging(ctx: ServiceContext, name: string): Promise<void> {
   await requireBucket(ctx, name);
   await ctx.metadata.updateBucket(name, { tags: null });
+}
+
+/** Stores a bucket policy document; the caller (HTTP layer) has validated it. */
+export async function putBucketPolicy(ctx: ServiceContext, name: string, policy: string): Promise<void> {
+  await requireBucket(ctx, name);
+  await ctx.metadata.updateBucket(name, { policy });
+}
+
+/** The stored bucket policy document, or null when the bucket has none. */
+export async function getBucketPolicy(ctx: ServiceContext, name: string): Promise<string | null> {
+  const bucket = await requireBucket(ctx, name);
+  return bucket.policy ?? null;
+}
+
+export async function deleteBucketPolicy(ctx: ServiceContext, name: string): Promise<void> {
+  await requireBucket(ctx, name);
+  await ctx.metadata.updateBucket(name, { policy: null });
+}
+
+/** Every Block Public Access setting on: what a bucket without a configuration behaves as. */
+export const BLOCK_ALL_PUBLIC_ACCESS: PublicAccessBlock = Object.freeze({
+  blockPublicAcls: true,
+  ignorePublicAcls: true,
+  blockPublicPolicy: true,
+  restrictPublicBuckets: true,
+});
+
+export async function putPublicAccessBlock(ctx: ServiceContext, name: string, config: PublicAccessBlock): Promise<void> {
+  await requireBucket(ctx, name);
+  await ctx.metadata.updateBucket(name, { publicAccessBlock: { ...config } });
+}
+
+/** The stored configuration, or null when none was put (the bucket then behaves as all-true). */
+export async function getPublicAccessBlock(ctx: ServiceContext, name: string): Promise<PublicAccessBlock | null> {
+  const bucket = await requireBucket(ctx, name);
+  return bucket.publicAccessBlock ?? null;
+}
+
+export async function deletePublicAccessBlock(ctx: ServiceContext, name: string): Promise<void> {
+  await requireBucket(ctx, name);
+  await ctx.metadata.updateBucket(name, { publicAccessBlock: null });
 }

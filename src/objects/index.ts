@@ -22,6 +22,9 @@ export type { ListEntry, PrefixEntry, ListPage, VersionsPage } from './list.js';
 export { parseCopySource } from './copy.js';
 export { parseTaggingHeader, validateTagSet } from './tags.js';
 export { validateBucketName, validateKey } from './naming.js';
+/** The Block Public Access settings a bucket without a configuration behaves as (all on). */
+export { BLOCK_ALL_PUBLIC_ACCESS } from './buckets.js';
+export type { PublicAccessBlock } from '../storage/metadata/port.js';
 
 export function createObjectService(deps: {
   metadata: MetadataStore;
@@ -52,6 +55,12 @@ export function createObjectService(deps: {
     putBucketTagging: bind(buckets.putBucketTagging),
     getBucketTagging: bind(buckets.getBucketTagging),
     deleteBucketTagging: bind(buckets.deleteBucketTagging),
+    putBucketPolicy: bind(buckets.putBucketPolicy),
+    getBucketPolicy: bind(buckets.getBucketPolicy),
+    deleteBucketPolicy: bind(buckets.deleteBucketPolicy),
+    putPublicAccessBlock: bind(buckets.putPublicAccessBlock),
+    getPublicAccessBlock: bind(buckets.getPublicAccessBlock),
+    deletePublicAccessBlock: bind(buckets.deletePublicAccessBlock),
     putObject: bind(objects.putObject),
     getObject: bind(objects.getObject),
     deleteObject: bind(objects.deleteObject),

@@ -74,6 +74,10 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'objects.metadata_too_large': { code: 'MetadataTooLarge', status: 400, message: 'Your metadata headers exceed the maximum allowed metadata size.' },
   'objects.invalid_location_constraint': { code: 'InvalidLocationConstraint', status: 400, message: 'The specified location-constraint is not valid' },
   'objects.illegal_versioning': { code: 'IllegalVersioningConfigurationException', status: 400, message: 'The Versioning element must be specified' },
+  'objects.no_such_bucket_policy': { code: 'NoSuchBucketPolicy', status: 404, message: 'The bucket policy does not exist' },
+  'objects.public_policy_blocked': { code: 'AccessDenied', status: 403, message: 'Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting.' },
+  'iam.malformed_policy': { code: 'MalformedPolicy', status: 400, message: 'The policy is malformed.' },
+  'iam.policy_too_large': { code: 'MalformedPolicy', status: 400, message: 'Policies must be less than 20 KB.' },
   'objects.bucket_exists_other_region': { code: 'BucketAlreadyExists', status: 409, message: 'The requested bucket name is not available.' },
   // audit: a request that cannot be recorded is refused (fail closed)
   'audit.unavailable': { code: 'ServiceUnavailable', status: 503, message: 'The request could not be recorded in the audit trail, so it was refused. Check the server log and the free space of the data directory.' },

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { CofferError, isCofferError, type Clock } from '../../shared/index.js';
 import { createPayloadVerifier, verifyRequest, type AuthenticatedRequest, type VerifyOptions } from '../../auth/index.js';
 import type { ObjectService } from '../../objects/index.js';
+import type { EvaluationResult } from '../../iam/policy/index.js';
 import { validateBucketName } from '../../objects/index.js';
 import type { S3Context, S3Response } from './context.js';
 import { errorXml, toS3Error } from './errors.js';
@@ -21,8 +22,18 @@ import { resolveOperation, resolveTarget, type Target } from './router.js';
 export interface S3HandlerDeps {
   objects: ObjectService;
   findSecret: VerifyOptions['findSecret'];
-  /** Decides whether an authenticated principal may run an operation (IAM plugs in here). */
-  authorize: (auth: AuthenticatedRequest, op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean, req: IncomingMessage) => Promise<void>;
+  /**
+   * Decides whether an authenticated principal may run an operation (IAM plugs in here). Throws
+   * to refuse (auth.access_denied carries details.decision); returns the Allow decision for the
+   * audit record, or null when no policy was evaluated.
+   */
+  authorize: (
+    auth: AuthenticatedRequest,
+    op: S3Operation & { name: S3OperationName },
+    target: Target,
+    secureTransport: boolean,
+    req: IncomingMessage,
+  ) => Promise<EvaluationResult | null | void>;
   clock: Clock;
   region: string;
   baseDomain: string | null;
@@ -56,6 +67,8 @@ export interface RequestOutcome {
   req: IncomingMessage;
   secureTransport: boolean;
   startedAt: number;
+  /** The policy decision (Allow, or the denying result); null when no policy was evaluated. */
+  decision: EvaluationResult | null;
 }
 
 /** The access key id in an Authorization header or presigned query, without verifying anything. */
@@ -87,6 +100,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     let resource = rawPath;
     let auth: AuthenticatedRequest | null = null;
     let target: Target | null = null;
+    let decision: EvaluationResult | null = null;
     const query = new URLSearchParams(rawQuery);
     const startedAt = deps.clock.now();
     const outcome = (status: number, errorCode: string | null, errorMessage: string | null, responseHeaders: Record<string, string | number | undefined>): RequestOutcome => {
@@ -108,6 +122,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         req,
         secureTransport,
         startedAt,
+        decision,
       };
     };
     try {
@@ -119,7 +134,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
         { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
       );
-      await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport, req);
+      decision = (await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport, req)) ?? null;
       if (operation.resource !== 'service' && target.bucket !== null && opName !== 'CreateBucket') {
         // A name that can never be a bucket simply does not exist.
         try {
@@ -143,6 +158,10 @@ export function createS3Handler(deps: S3HandlerDeps) {
     } catch (err) {
       let failure: unknown = err;
       let e = toS3Error(failure);
+      if (decision === null && isCofferError(err, 'auth.access_denied')) {
+        const denied = (err.details as { decision?: EvaluationResult }).decision;
+        if (denied) decision = denied;
+      }
       if (e.internal) deps.logger.error({ requestId, op: opName, err: describe(err) }, 'request failed');
       if (deps.beforeReply && !res.headersSent) {
         try {

@@ -9,6 +9,7 @@ import * as b from './handlers/buckets.js';
 import * as o from './handlers/objects.js';
 import * as l from './handlers/list.js';
 import * as m from './handlers/multipart.js';
+import * as p from './handlers/bucket-policy.js';
 
 export type ResourceKind = 'service' | 'bucket' | 'object';
 
@@ -49,6 +50,13 @@ export const S3_OPERATIONS = {
   GetBucketTagging: op('s3:GetBucketTagging', 'bucket', true, b.getBucketTagging),
   PutBucketTagging: op('s3:PutBucketTagging', 'bucket', false, b.putBucketTagging),
   DeleteBucketTagging: op('s3:PutBucketTagging', 'bucket', false, b.deleteBucketTagging),
+  PutBucketPolicy: op('s3:PutBucketPolicy', 'bucket', false, p.putBucketPolicy),
+  GetBucketPolicy: op('s3:GetBucketPolicy', 'bucket', true, p.getBucketPolicy),
+  DeleteBucketPolicy: op('s3:DeleteBucketPolicy', 'bucket', false, p.deleteBucketPolicy),
+  GetBucketPolicyStatus: op('s3:GetBucketPolicyStatus', 'bucket', true, p.getBucketPolicyStatus),
+  PutPublicAccessBlock: op('s3:PutBucketPublicAccessBlock', 'bucket', false, p.putPublicAccessBlock),
+  GetPublicAccessBlock: op('s3:GetBucketPublicAccessBlock', 'bucket', true, p.getPublicAccessBlock),
+  DeletePublicAccessBlock: op('s3:PutBucketPublicAccessBlock', 'bucket', false, p.deletePublicAccessBlock),
   ListObjects: op('s3:ListBucket', 'bucket', true, l.listObjects),
   ListObjectsV2: op('s3:ListBucket', 'bucket', true, l.listObjectsV2),
   ListObjectVersions: op('s3:ListBucketVersions', 'bucket', true, l.listObjectVersions),

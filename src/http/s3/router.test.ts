@@ -42,8 +42,19 @@ describe('S3 routing', () => {
     assert.equal(op('GET', '/b/k', 'tagging'), 'GetObjectTagging');
   });
 
+  it('routes bucket policy and public access block requests to their operations', () => {
+    assert.equal(op('PUT', '/b', 'policy'), 'PutBucketPolicy');
+    assert.equal(op('GET', '/b', 'policy'), 'GetBucketPolicy');
+    assert.equal(op('DELETE', '/b', 'policy'), 'DeleteBucketPolicy');
+    assert.equal(op('GET', '/b', 'policyStatus'), 'GetBucketPolicyStatus');
+    assert.equal(op('PUT', '/b', 'publicAccessBlock'), 'PutPublicAccessBlock');
+    assert.equal(op('GET', '/b', 'publicAccessBlock'), 'GetPublicAccessBlock');
+    assert.equal(op('DELETE', '/b', 'publicAccessBlock'), 'DeletePublicAccessBlock');
+    assert.equal(op('GET', '/b/k', 'policy'), 'NotImplemented');
+  });
+
   it('answers NotImplemented for known S3 sub-resources Coffer does not implement, never a plain GET', () => {
-    for (const sub of ['acl', 'policy', 'cors', 'lifecycle', 'encryption', 'object-lock', 'retention', 'select', 'restore', 'attributes']) {
+    for (const sub of ['acl', 'ownershipControls', 'cors', 'lifecycle', 'encryption', 'object-lock', 'retention', 'select', 'restore', 'attributes']) {
       assert.equal(op('GET', '/b/k', sub), 'NotImplemented', sub);
       assert.equal(op('PUT', '/b', sub), 'NotImplemented', sub);
     }

@@ -41,7 +41,7 @@ export function resolveTarget(rawPath: string, host: string | undefined, baseDom
 const UNIMPLEMENTED_SUBRESOURCES = [
   'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
   'legal-hold', 'lifecycle', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification',
-  'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'replication',
+  'object-lock', 'ownershipControls', 'replication',
   'requestPayment', 'restore', 'retention', 'select', 'session', 'torrent', 'website', 'renameObject',
 ];
 
@@ -60,6 +60,9 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
         if (has('location')) return 'GetBucketLocation';
         if (has('versioning')) return 'GetBucketVersioning';
         if (has('tagging')) return 'GetBucketTagging';
+        if (has('policy')) return 'GetBucketPolicy';
+        if (has('policyStatus')) return 'GetBucketPolicyStatus';
+        if (has('publicAccessBlock')) return 'GetPublicAccessBlock';
         if (has('versions')) return 'ListObjectVersions';
         if (has('uploads')) return 'ListMultipartUploads';
         if (query.get('list-type') === '2') return 'ListObjectsV2';
@@ -67,9 +70,15 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
       case 'PUT':
         if (has('versioning')) return 'PutBucketVersioning';
         if (has('tagging')) return 'PutBucketTagging';
+        if (has('policy')) return 'PutBucketPolicy';
+        if (has('publicAccessBlock')) return 'PutPublicAccessBlock';
+        if (has('policyStatus')) return 'MethodNotAllowed';
         return 'CreateBucket';
       case 'DELETE':
         if (has('tagging')) return 'DeleteBucketTagging';
+        if (has('policy')) return 'DeleteBucketPolicy';
+        if (has('publicAccessBlock')) return 'DeletePublicAccessBlock';
+        if (has('policyStatus')) return 'MethodNotAllowed';
         return 'DeleteBucket';
       case 'POST':
         if (has('delete')) return 'DeleteObjects';
@@ -78,6 +87,8 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
         return 'MethodNotAllowed';
     }
   }
+  // Bucket-level sub-resources on an object path are not operations S3 has.
+  if (has('policy') || has('policyStatus') || has('publicAccessBlock')) return 'NotImplemented';
   const copySource = headers['x-amz-copy-source'] !== undefined;
   switch (method) {
     case 'GET':

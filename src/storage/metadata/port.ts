@@ -42,6 +42,26 @@ export interface BucketRecord {
   /** Owner principal id (the account / user that created it). */
   owner: string;
   tags: Record<string, string> | null;
+  /** The bucket policy document as the client sent it (validated before it is stored); absent when none. */
+  policy?: string;
+  /** The bucket's Block Public Access configuration; absent means every setting is on. */
+  publicAccessBlock?: PublicAccessBlock;
+}
+
+/** S3 Block Public Access settings of one bucket. */
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+/** Bucket fields `updateBucket` changes; `null` clears policy or public-access-block. */
+export interface BucketPatch {
+  versioning?: VersioningState;
+  tags?: Record<string, string> | null;
+  policy?: string | null;
+  publicAccessBlock?: PublicAccessBlock | null;
 }
 
 /**
@@ -156,7 +176,7 @@ export interface MetadataStore {
   listBuckets(): Promise<BucketRecord[]>;
   /** Fails with storage.bucket_not_empty if any version, delete marker or upload exists. */
   deleteBucket(name: string): Promise<void>;
-  updateBucket(name: string, patch: Partial<Pick<BucketRecord, 'versioning' | 'tags'>>): Promise<void>;
+  updateBucket(name: string, patch: BucketPatch): Promise<void>;
 
   // Object versions
   /**

@@ -45,6 +45,22 @@ export function bucketContract(make: MakeMetadataStore): void {
         assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Suspended', tags: null });
       }));
 
+    it('stores, replaces and clears a bucket policy and public access block without touching other fields', () =>
+      withStore(make, async ({ store }) => {
+        const b = bucket('alpha', { tags: { a: '1' } });
+        await store.createBucket(b);
+        const policy = '{"Version":"2012-10-17","Statement":[]}';
+        const pab = { blockPublicAcls: true, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: true };
+        await store.updateBucket('alpha', { policy, publicAccessBlock: pab });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, policy, publicAccessBlock: pab });
+        await store.updateBucket('alpha', { versioning: 'Enabled' });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled', policy, publicAccessBlock: pab });
+        await store.updateBucket('alpha', { policy: null });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled', publicAccessBlock: pab });
+        await store.updateBucket('alpha', { publicAccessBlock: null });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled' });
+      }));
+
     it('fails to update a bucket that does not exist', () =>
       withStore(make, async ({ store }) => {
         await rejectsWith(store.updateBucket('missing', { versioning: 'Enabled' }), 'storage.no_such_bucket');

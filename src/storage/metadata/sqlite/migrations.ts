@@ -86,6 +86,14 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'bucket policy and public access block',
+    sql: `
+      ALTER TABLE buckets ADD COLUMN policy TEXT;
+      ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -6,6 +6,7 @@ import type {
   MultipartUploadRecord,
   ObjectVersionRecord,
   PartRecord,
+  PublicAccessBlock,
   VersioningState,
   ChecksumAlgorithm,
   ChecksumType,
@@ -18,6 +19,8 @@ export interface BucketRow {
   versioning: string;
   owner: string;
   tags: string | null;
+  policy: string | null;
+  public_access_block: string | null;
 }
 
 export interface VersionRow {
@@ -86,6 +89,8 @@ export function bucketFromRow(r: BucketRow): BucketRecord {
     versioning: r.versioning as VersioningState,
     owner: r.owner,
     tags: r.tags === null ? null : (JSON.parse(r.tags) as Record<string, string>),
+    ...(r.policy !== null ? { policy: r.policy } : {}),
+    ...(r.public_access_block !== null ? { publicAccessBlock: JSON.parse(r.public_access_block) as PublicAccessBlock } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import { CofferError } from '../../../shared/index.js';
 import type {
   BucketRecord,
+  BucketPatch,
   ListLatestOptions,
   ListUploadsOptions,
   ListVersionsOptions,
@@ -93,8 +94,17 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#write(() => {
       if (this.#bucketExists(b.name)) throw new CofferError('storage.bucket_exists');
       this.#stmt(
-        'INSERT INTO buckets (name, region, created_at, versioning, owner, tags) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(b.name, b.region, b.createdAt, b.versioning, b.owner, b.tags === null ? null : JSON.stringify(b.tags));
+        'INSERT INTO buckets (name, region, created_at, versioning, owner, tags, policy, public_access_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        b.name,
+        b.region,
+        b.createdAt,
+        b.versioning,
+        b.owner,
+        b.tags === null ? null : JSON.stringify(b.tags),
+        b.policy ?? null,
+        b.publicAccessBlock ? JSON.stringify(b.publicAccessBlock) : null,
+      );
     });
   }
 
@@ -118,7 +128,7 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
-  async updateBucket(name: string, patch: Partial<Pick<BucketRecord, 'versioning' | 'tags'>>): Promise<void> {
+  async updateBucket(name: string, patch: BucketPatch): Promise<void> {
     this.#write(() => {
       if (!this.#bucketExists(name)) throw new CofferError('storage.no_such_bucket');
       if (patch.versioning !== undefined) {
@@ -127,6 +137,13 @@ export class SqliteMetadataStore implements MetadataStore {
       if (patch.tags !== undefined) {
         const tags = patch.tags === null ? null : JSON.stringify(patch.tags);
         this.#stmt('UPDATE buckets SET tags = ? WHERE name = ?').run(tags, name);
+      }
+      if (patch.policy !== undefined) {
+        this.#stmt('UPDATE buckets SET policy = ? WHERE name = ?').run(patch.policy, name);
+      }
+      if (patch.publicAccessBlock !== undefined) {
+        const pab = patch.publicAccessBlock === null ? null : JSON.stringify(patch.publicAccessBlock);
+        this.#stmt('UPDATE buckets SET public_access_block = ? WHERE name = ?').run(pab, name);
       }
     });
   }

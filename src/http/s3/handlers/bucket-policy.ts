@@ -1,0 +1,116 @@
+/**
+ * Bucket policy and Block Public Access handlers.
+ *
+ *   PutBucketPolicy: body (JSON) -> parsePolicy(kind 'resource', max 20 KiB, strict)
+ *     -> if the bucket's BlockPublicPolicy is on (the default) and the policy is public: AccessDenied
+ *     -> store the document as sent.
+ *   A policy is public when an Allow statement applies to everyone (Principal "*" or NotPrincipal)
+ *   without a condition that pins the caller or network (aws:SourceIp, aws:PrincipalAccount, ...).
+ */
+import { CofferError } from '../../../shared/index.js';
+import { parsePolicy, type CompiledPolicy } from '../../../iam/policy/index.js';
+import { BLOCK_ALL_PUBLIC_ACCESS, type PublicAccessBlock } from '../../../objects/index.js';
+import { type S3Context, type S3Response, readControlBody } from '../context.js';
+import { parseXmlBody, xmlDocument } from '../xml.js';
+
+/** Largest bucket policy S3 accepts (characters, whitespace not counted). */
+export const MAX_BUCKET_POLICY_LENGTH = 20 * 1024;
+
+/** Condition keys that restrict a statement to known callers or networks (AWS's list for "public"). */
+const RESTRICTING_KEYS = new Set([
+  'aws:sourceip', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:sourcearn', 'aws:sourceaccount', 'aws:sourceowner',
+  'aws:principalaccount', 'aws:principalarn', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid',
+  'aws:username', 's3:dataaccesspointaccount', 's3:dataaccesspointarn',
+]);
+
+/** The policy id bucket policies are compiled under (what audit records name as policyId). */
+export function bucketPolicyId(bucket: string): string {
+  return `arn:aws:s3:::${bucket}`;
+}
+
+/** Validates and compiles a bucket policy document; throws iam.malformed_policy / iam.policy_too_large. */
+export function compileBucketPolicy(bucket: string, document: string): CompiledPolicy {
+  return parsePolicy(document, { id: bucketPolicyId(bucket), kind: 'resource', maxLength: MAX_BUCKET_POLICY_LENGTH, strict: true });
+}
+
+/** True when the policy grants access to everyone without a restricting condition. */
+export function isPublicPolicy(policy: CompiledPolicy): boolean {
+  return policy.statements.some((st) => {
+    if (st.effect !== 'Allow') return false;
+    const everyone = st.principal?.everyone === true || st.notPrincipal !== null;
+    if (!everyone) return false;
+    const restricted = st.conditions.some(
+      (c) => RESTRICTING_KEYS.has(c.key) && !c.ifExists && !c.base.startsWith('StringNot') && !c.base.startsWith('ArnNot') && c.base !== 'NotIpAddress' && c.base !== 'Null',
+    );
+    return !restricted;
+  });
+}
+
+export async function putBucketPolicy(c: S3Context): Promise<S3Response> {
+  const text = (await readControlBody(c)).toString('utf8');
+  const compiled = compileBucketPolicy(c.bucket, text);
+  const pab = (await c.objects.getPublicAccessBlock(c.bucket)) ?? BLOCK_ALL_PUBLIC_ACCESS;
+  if (pab.blockPublicPolicy && isPublicPolicy(compiled)) {
+    throw new CofferError('objects.public_policy_blocked', {
+      message: 'Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting.',
+    });
+  }
+  await c.objects.putBucketPolicy(c.bucket, text);
+  return { status: 204 };
+}
+
+export async function getBucketPolicy(c: S3Context): Promise<S3Response> {
+  const policy = await c.objects.getBucketPolicy(c.bucket);
+  if (policy === null) throw new CofferError('objects.no_such_bucket_policy');
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: policy };
+}
+
+export async function deleteBucketPolicy(c: S3Context): Promise<S3Response> {
+  await c.objects.deleteBucketPolicy(c.bucket);
+  return { status: 204 };
+}
+
+export async function getBucketPolicyStatus(c: S3Context): Promise<S3Response> {
+  const policy = await c.objects.getBucketPolicy(c.bucket);
+  if (policy === null) throw new CofferError('objects.no_such_bucket_policy');
+  const isPublic = isPublicPolicy(compileBucketPolicy(c.bucket, policy));
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/xml' },
+    body: xmlDocument('PolicyStatus', { IsPublic: String(isPublic) }),
+  };
+}
+
+const SETTINGS = [
+  ['BlockPublicAcls', 'blockPublicAcls'],
+  ['IgnorePublicAcls', 'ignorePublicAcls'],
+  ['BlockPublicPolicy', 'blockPublicPolicy'],
+  ['RestrictPublicBuckets', 'restrictPublicBuckets'],
+] as const;
+
+export async function putPublicAccessBlock(c: S3Context): Promise<S3Response> {
+  const doc = parseXmlBody(await readControlBody(c), 'PublicAccessBlockConfiguration');
+  // S3 treats an omitted setting as false.
+  const config: PublicAccessBlock = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
+  for (const [xmlName, field] of SETTINGS) {
+    const v = doc[xmlName];
+    if (v === undefined) continue;
+    if (v !== 'true' && v !== 'false') throw new CofferError('http.malformed_xml');
+    config[field] = v === 'true';
+  }
+  await c.objects.putPublicAccessBlock(c.bucket, config);
+  return { status: 200 };
+}
+
+export async function getPublicAccessBlock(c: S3Context): Promise<S3Response> {
+  // A bucket without a configuration blocks everything (as new S3 buckets do), so say so.
+  const config = (await c.objects.getPublicAccessBlock(c.bucket)) ?? BLOCK_ALL_PUBLIC_ACCESS;
+  const body: Record<string, string> = {};
+  for (const [xmlName, field] of SETTINGS) body[xmlName] = String(config[field]);
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: xmlDocument('PublicAccessBlockConfiguration', body) };
+}
+
+export async function deletePublicAccessBlock(c: S3Context): Promise<S3Response> {
+  await c.objects.deletePublicAccessBlock(c.bucket);
+  return { status: 204 };
+}
