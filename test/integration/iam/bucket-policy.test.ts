@@ -85,6 +85,9 @@ describe('bucket policies and Block Public Access', () => {
     assert.equal(e.$metadata.httpStatusCode, 400);
     assert.match(e.message, /StringLikeish/);
     assert.equal((await failure(admin.send(new PutBucketPolicyCommand({ Bucket: 'shared', Policy: '{not json' })))).name, 'MalformedPolicy');
+    const elsewhere = await failure(admin.send(new PutBucketPolicyCommand({ Bucket: 'shared', Policy: policy({ Effect: 'Allow', Principal: { AWS: bobArn }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }) })));
+    assert.equal(elsewhere.name, 'MalformedPolicy');
+    assert.match(elsewhere.message, /invalid resource/);
   });
 
   it('lets an IAM user without identity policies read what the bucket policy grants it, and nothing else', async () => {

@@ -33,6 +33,33 @@ export function compileBucketPolicy(bucket: string, document: string): CompiledP
   return parsePolicy(document, { id: bucketPolicyId(bucket), kind: 'resource', maxLength: MAX_BUCKET_POLICY_LENGTH, strict: true });
 }
 
+/**
+ * As S3: every Resource/NotResource of a bucket policy must name the bucket or objects in it
+ * (a policy cannot speak for other buckets). Throws iam.malformed_policy.
+ */
+export function checkPolicyResources(bucket: string, document: string): void {
+  const arn = bucketPolicyId(bucket);
+  let statements: unknown;
+  try {
+    statements = (JSON.parse(document) as { Statement?: unknown }).Statement;
+  } catch {
+    return; // parsePolicy reports the syntax error
+  }
+  const list = Array.isArray(statements) ? statements : [statements];
+  for (const st of list) {
+    if (typeof st !== 'object' || st === null) continue;
+    for (const element of ['Resource', 'NotResource'] as const) {
+      const value = (st as Record<string, unknown>)[element];
+      if (value === undefined) continue;
+      for (const r of Array.isArray(value) ? value : [value]) {
+        if (typeof r === 'string' && r !== arn && !r.startsWith(arn + '/')) {
+          throw new CofferError('iam.malformed_policy', { message: 'Policy has invalid resource: every resource must be this bucket or objects in it.' });
+        }
+      }
+    }
+  }
+}
+
 /** True when the policy grants access to everyone without a restricting condition. */
 export function isPublicPolicy(policy: CompiledPolicy): boolean {
   return policy.statements.some((st) => {
@@ -49,6 +76,7 @@ export function isPublicPolicy(policy: CompiledPolicy): boolean {
 export async function putBucketPolicy(c: S3Context): Promise<S3Response> {
   const text = (await readControlBody(c)).toString('utf8');
   const compiled = compileBucketPolicy(c.bucket, text);
+  checkPolicyResources(c.bucket, text);
   const pab = (await c.objects.getPublicAccessBlock(c.bucket)) ?? BLOCK_ALL_PUBLIC_ACCESS;
   if (pab.blockPublicPolicy && isPublicPolicy(compiled)) {
     throw new CofferError('objects.public_policy_blocked', {
