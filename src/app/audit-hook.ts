@@ -21,8 +21,9 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
           ...(principal.userName !== undefined ? { userName: principal.userName } : {}),
         }
       : null;
-    const socket = o.req.socket as Partial<TLSSocket>;
-    const tls = o.secureTransport && typeof socket.getProtocol === 'function' ? { version: socket.getProtocol() ?? undefined, cipher: socket.getCipher?.()?.standardName } : undefined;
+    // The socket may already be gone (a client that broke its upload): record what is known.
+    const socket = (o.req.socket ?? null) as Partial<TLSSocket> | null;
+    const tls = o.secureTransport && socket && typeof socket.getProtocol === 'function' ? { version: socket.getProtocol() ?? undefined, cipher: socket.getCipher?.()?.standardName } : undefined;
     const responseElements: Record<string, unknown> = {};
     for (const name of ['x-amz-version-id', 'x-amz-delete-marker', 'etag'] as const) {
       const v = o.responseHeaders[name];
@@ -43,7 +44,7 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
         operation: o.operation,
         principal: identity,
         ...(o.auth?.accessKeyId ? { accessKeyId: o.auth.accessKeyId } : o.claimedAccessKeyId ? { accessKeyId: o.claimedAccessKeyId } : {}),
-        sourceIp: o.req.socket.remoteAddress ?? 'unknown',
+        sourceIp: o.sourceIp,
         ...(o.req.headers['user-agent'] !== undefined ? { userAgent: o.req.headers['user-agent'] } : {}),
         ...(tls ? { tls } : {}),
         ...(o.req.headers.host !== undefined ? { host: o.req.headers.host } : {}),

@@ -3,7 +3,8 @@
  *   listener -> S3 pipeline (SigV4 -> authorise -> handlers) -> object service
  *   -> SQLite metadata (page-encrypted) + local-disk blobs (chunked AES-256-GCM).
  */
-import { readFile } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import pino, { type Logger } from 'pino';
 import { serverCertificateNames, type CofferConfig } from '../config/index.js';
 import { CofferError, systemClock, type Clock } from '../shared/index.js';
@@ -16,7 +17,7 @@ import { createS3Authorizer } from './s3-authorize.js';
 import { createIamRoute, scopeOf } from './iam-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
-import { ensureTlsMaterial, tlsServerOptions } from '../tls/index.js';
+import { createTlsManager, type TlsManager } from '../tls/index.js';
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
 import { openAuditTrail, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
@@ -26,7 +27,16 @@ export interface RunningCoffer {
   url: string;
   port: number;
   caCertFile: string | null;
+  /** Re-reads the certificate files (SIGHUP). */
+  reloadTls(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** So that reloaded certificates reach clients without SNI too (server.setSecureContext). */
+function attachTls(manager: TlsManager) {
+  return (server: HttpServer | HttpsServer): void => {
+    manager.attach(server as HttpsServer);
+  };
 }
 
 export function createLogger(level: string): Logger {
@@ -46,6 +56,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
   const blobs = await openLocalDiskBlobStore({ dir: paths.blobs });
   let trail: AuditTrail | null = null;
   let iam: IamStore | null = null;
+  let tlsRef: TlsManager | null = null;
   try {
     const temps = await blobs.cleanupTemp();
     const orphans = await blobs.collectOrphans(await metadata.referencedBlobIds(), 0);
@@ -68,24 +79,23 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
     trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock });
 
-    let tls = null;
+    // TLS: generated local CA material or operator files, reloaded on change and on SIGHUP
+    // without dropping connections, with expiry warnings in the log.
+    let tlsManager: TlsManager | null = null;
     let caCertFile: string | null = null;
     if (!config.insecureHttp) {
-      let certPem: string;
-      let keyPem: string;
-      if (config.tls.certFile && config.tls.keyFile) {
-        certPem = await readFile(config.tls.certFile, 'utf8');
-        keyPem = await readFile(config.tls.keyFile, 'utf8');
-      } else {
-        const material = await ensureTlsMaterial({ dir: paths.root, names: serverCertificateNames(config), clock });
-        certPem = material.certPem;
-        keyPem = material.keyPem;
-        caCertFile = material.caCertFile;
-      }
-      tls = tlsServerOptions({ certPem, keyPem, minVersion: config.tls.minVersion, handshakeTimeoutMs: config.limits.handshakeTimeoutMs });
+      tlsManager = await createTlsManager({
+        ...(config.tls.certFile && config.tls.keyFile ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile } : { dataDir: paths.root, names: serverCertificateNames(config) }),
+        minVersion: config.tls.minVersion,
+        handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
+        clock,
+        logger,
+      });
+      if (!config.tls.certFile) caCertFile = join(paths.tls, 'ca.pem');
     } else {
       logger.warn('plain HTTP enabled by --insecure-http: requests travel unencrypted and are marked as not using secure transport');
     }
+    tlsRef = tlsManager;
 
     const handle = createS3Handler({
       objects,
@@ -111,7 +121,8 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const listener = await startListener({
       host: config.listen.host,
       port: config.listen.port,
-      tls,
+      tls: tlsManager ? tlsManager.serverOptions() : null,
+      ...(tlsManager ? { onServer: attachTls(tlsManager) } : {}),
       maxHeaderBytes: config.limits.maxHeaderBytes,
       headersTimeoutMs: config.limits.headersTimeoutMs,
       requestTimeoutMs: config.limits.requestTimeoutMs,
@@ -125,9 +136,13 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       url: listener.url,
       port: listener.port,
       caCertFile,
+      reloadTls: async () => {
+        if (tlsManager) await tlsManager.reload('manual');
+      },
       close() {
         closing ??= (async () => {
           await listener.close(config.shutdownGraceMs);
+          await tlsManager?.close();
           await trail?.close();
           iam?.close();
           await metadata.close();
@@ -137,6 +152,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       },
     };
   } catch (err) {
+    await tlsRef?.close().catch(() => undefined);
     await trail?.close().catch(() => undefined);
     try {
       iam?.close();

@@ -9,6 +9,7 @@ import { initDataDir, isInitialized } from '../app/data-dir.js';
 import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
 import { registerAuditCommands } from '../audit/index.js';
+import { registerDoctorCommand } from './doctor.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -100,12 +101,14 @@ export function buildProgram(): Command {
           },
         );
       };
+      process.on('SIGHUP', () => void running.reloadTls());
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
     });
 
   registerScanCommand(program);
   registerAuditCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

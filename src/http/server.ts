@@ -21,6 +21,8 @@ export interface ListenerOptions {
   keepAliveTimeoutMs: number;
   logger: Logger;
   handle: (req: http.IncomingMessage, res: http.ServerResponse, secureTransport: boolean) => Promise<void>;
+  /** Receives the server once created (e.g. so certificate reloads can update its context). */
+  onServer?: (server: http.Server | https.Server) => void;
 }
 
 export interface Listener {
@@ -51,6 +53,7 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
     });
   };
   const server = secure ? https.createServer({ ...serverOptions, ...opts.tls }, listener) : http.createServer(serverOptions, listener);
+  opts.onServer?.(server);
   // Idle sockets (stalled uploads, silent keep-alive peers) are closed after idleTimeoutMs.
   server.setTimeout(opts.idleTimeoutMs, (socket) => socket.destroy());
   server.on('tlsClientError', (err, socket) => {

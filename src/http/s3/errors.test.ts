@@ -17,7 +17,7 @@ function sources(dir: string, out: string[] = []): string[] {
 describe('S3 error mapping', () => {
   it('maps every domain error code that the S3 request path can raise, or lists it as internal on purpose', () => {
     const root = join(import.meta.dirname, '..', '..');
-    const areas = ['objects', 'storage', 'auth', 'http'];
+    const areas = ['objects', 'storage', 'auth', join('http', 's3')];
     const missing = new Set<string>();
     for (const area of areas) {
       for (const file of sources(join(root, area))) {

@@ -66,6 +66,8 @@ export interface RequestOutcome {
   responseHeaders: Record<string, string | number | undefined>;
   req: IncomingMessage;
   secureTransport: boolean;
+  /** Client address, captured when the request arrived (the socket may be gone by the reply). */
+  sourceIp: string;
   startedAt: number;
   /** The policy decision (Allow, or the denying result); null when no policy was evaluated. */
   decision: EvaluationResult | null;
@@ -103,6 +105,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     let decision: EvaluationResult | null = null;
     const query = new URLSearchParams(rawQuery);
     const startedAt = deps.clock.now();
+    const sourceIp = req.socket?.remoteAddress ?? 'unknown';
     const outcome = (status: number, errorCode: string | null, errorMessage: string | null, responseHeaders: Record<string, string | number | undefined>): RequestOutcome => {
       const operation = opName === 'Unknown' ? null : S3_OPERATIONS[opName];
       return {
@@ -121,6 +124,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         responseHeaders,
         req,
         secureTransport,
+        sourceIp,
         startedAt,
         decision,
       };
