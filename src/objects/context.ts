@@ -30,9 +30,15 @@ export interface ServiceContext {
   limits: ObjectLimits;
 }
 
-/** Opaque, URL-safe version and upload ids (S3's are 32 characters). */
+/**
+ * Opaque, URL-safe version and upload ids (S3's are 32 characters). They never start with '-'
+ * or '_': command-line tools would read `--upload-id -abc` as a missing argument.
+ */
 export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  for (;;) {
+    const id = randomBytes(24).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }
 
 export async function requireBucket(ctx: ServiceContext, name: string): Promise<BucketRecord> {
