@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/index.js';
 import { verifyRequest, type VerifyOptions } from '../auth/index.js';
-import { globalConditionKeys } from '../iam/policy/index.js';
+import { callerConditionKeys } from './request-keys.js';
 import type { IamCaller } from '../iam/store/index.js';
 import { createIamHandler, toIamError, type IamHandlerDeps } from '../http/iam/index.js';
 import { newRequestId } from '../http/s3/handle.js';
@@ -80,23 +80,7 @@ export function createIamRoute(deps: {
         { findSecret: deps.findSecret, region, service: 'iam', clock: deps.clock, requireContentSha256: false, bodySha256: createHash('sha256').update(body).digest('hex') },
       );
       const caller = auth.principal as IamCaller;
-      const ua = req.headers['user-agent'];
-      const r = await handle({
-        auth,
-        body,
-        requestId,
-        conditionKeys: globalConditionKeys({
-          principal: caller,
-          userName: caller.userName,
-          userId: caller.id,
-          principalTags: caller.tags,
-          secureTransport,
-          sourceIp: req.socket.remoteAddress ?? '0.0.0.0',
-          nowMs: deps.clock.now(),
-          ...(ua !== undefined ? { userAgent: ua } : {}),
-          region,
-        }),
-      });
+      const r = await handle({ auth, body, requestId, conditionKeys: callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region }) });
       res.writeHead(r.status, { ...r.headers, 'x-amzn-requestid': requestId });
       res.end(r.body);
     } catch (err) {

@@ -14,8 +14,9 @@ import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { CofferError, type Clock } from '../shared/index.js';
 import type { AuthenticatedRequest } from '../auth/index.js';
-import { globalConditionKeys, s3Checks, s3ConditionKeys, type CompiledPolicy, type EvaluationResult } from '../iam/policy/index.js';
+import { s3Checks, s3ConditionKeys, type CompiledPolicy, type EvaluationResult } from '../iam/policy/index.js';
 import type { IamCaller } from '../iam/store/index.js';
+import { callerConditionKeys } from './request-keys.js';
 import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { S3Operation, S3OperationName } from '../http/s3/operations.js';
 import type { Target } from '../http/s3/router.js';
@@ -85,17 +86,7 @@ export function createS3Authorizer(deps: {
     });
     const socket = req.socket as Partial<TLSSocket>;
     const tlsProtocol = secureTransport && typeof socket.getProtocol === 'function' ? socket.getProtocol() : null;
-    const global = globalConditionKeys({
-      principal: caller,
-      userName: caller.userName,
-      userId: caller.id,
-      principalTags: caller.tags,
-      secureTransport,
-      sourceIp: req.socket.remoteAddress ?? '0.0.0.0',
-      nowMs: deps.clock.now(),
-      ...(header('user-agent') !== undefined ? { userAgent: header('user-agent')! } : {}),
-      region: deps.region,
-    });
+    const global = callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region: deps.region });
     const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol }) };

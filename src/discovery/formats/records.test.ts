@@ -1,26 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import avro from 'avsc';
+import type avro from 'avsc';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { gzipOf } from './test-fixtures.js';
+import { avroOf, gzipOf } from './test-fixtures.js';
 import { chunked, collect } from './test-helpers.js';
 
-async function avroOf(schema: avro.Schema, records: unknown[], codec = 'null'): Promise<Buffer> {
-  // a stand-in snappy encoder: the reader must refuse the codec before decoding anything
-  const codecs = { snappy: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, b) };
-  const encoder = new avro.streams.BlockEncoder(schema, { codec, blockSize: 64, codecs: { ...avro.streams.BlockEncoder.defaultCodecs(), ...codecs } });
-  const parts: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    encoder.on('data', (b: Buffer) => parts.push(b));
-    encoder.on('end', resolve);
-    encoder.on('error', reject);
-  });
-  for (const r of records) encoder.write(r);
-  encoder.end();
-  await done;
-  return Buffer.concat(parts);
-}
 
 describe('Parquet and Avro readers', () => {
   it('locates a Parquet value by row index and column path, with the column name as keyword', async () => {

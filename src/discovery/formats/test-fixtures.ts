@@ -2,6 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import yazl from 'yazl';
+import avro from 'avsc';
 
 export type FixtureEntry = [name: string, content: Buffer | string, options?: { compress?: boolean }];
 
@@ -85,4 +86,21 @@ export function pdfOf(pages: string[][], opts: { encrypt?: boolean } = {}): Buff
   for (let i = 1; i < objects.length; i++) out += `${String(offsets[i]).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length} /Root 1 0 R${encryptRef} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+/** An Avro object container file; a stand-in snappy codec lets tests check that unknown codecs are refused. */
+export async function avroOf(schema: avro.Schema, records: unknown[], codec = 'null'): Promise<Buffer> {
+  // a stand-in snappy encoder: the reader must refuse the codec before decoding anything
+  const codecs = { snappy: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, b) };
+  const encoder = new avro.streams.BlockEncoder(schema, { codec, blockSize: 64, codecs: { ...avro.streams.BlockEncoder.defaultCodecs(), ...codecs } });
+  const parts: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    encoder.on('data', (b: Buffer) => parts.push(b));
+    encoder.on('end', resolve);
+    encoder.on('error', reject);
+  });
+  for (const r of records) encoder.write(r);
+  encoder.end();
+  await done;
+  return Buffer.concat(parts);
 }

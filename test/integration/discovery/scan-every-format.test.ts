@@ -5,9 +5,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import avro from 'avsc';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { gzipOf, pdfOf, tarOf, zipOf } from '../../../src/discovery/formats/test-fixtures.js';
+import { avroOf, gzipOf, pdfOf, tarOf, zipOf } from '../../../src/discovery/formats/test-fixtures.js';
 import { ROOT, cleanEnv, cofferArgs } from '../harness.js';
 
 /** A card number (Luhn-valid, Visa) with its keyword, and an SSN with its keyword. */
@@ -20,20 +19,6 @@ const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main
 const A = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"';
 const S = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
-async function avroOf(records: Array<{ name: string; card: string }>): Promise<Buffer> {
-  const schema: avro.Schema = { type: 'record', name: 'Row', fields: [{ name: 'name', type: 'string' }, { name: 'card', type: 'string' }] };
-  const encoder = new avro.streams.BlockEncoder(schema, { codec: 'deflate' });
-  const parts: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    encoder.on('data', (b: Buffer) => parts.push(b));
-    encoder.on('end', resolve);
-    encoder.on('error', reject);
-  });
-  for (const r of records) encoder.write(r);
-  encoder.end();
-  await done;
-  return Buffer.concat(parts);
-}
 
 interface ScanJson {
   objects: Array<{ location: string; status: string; format?: string; finding?: { detections: Array<{ type: string }> } | null; skipped?: unknown } & Record<string, unknown>>;
@@ -70,7 +55,7 @@ describe('coffer scan on a folder with every supported format', () => {
       ['From: a@example.com', 'To: b@example.com', 'Subject: card', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', LINE, ''].join('\r\n'),
     );
     await f('people.parquet', Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'name', data: ['Ann', 'Bob'], type: 'STRING' }, { name: 'credit_card', data: [CARD, 'none'], type: 'STRING' }] })));
-    await f('people.avro', await avroOf([{ name: 'Ann', card: `credit card ${CARD}` }]));
+    await f('people.avro', await avroOf({ type: 'record', name: 'Row', fields: [{ name: 'name', type: 'string' }, { name: 'card', type: 'string' }] }, [{ name: 'Ann', card: `credit card ${CARD}` }], 'deflate'));
     await f('random.bin', randomBytes(4096));
   });
   after(async () => rm(dir, { recursive: true, force: true }));
