@@ -1,12 +1,10 @@
 /**
- * Identities. For now the bootstrap account and admin user created by `coffer init`; IAM users,
- * groups, roles and policies come with the IAM issue behind the same findSecret seam.
+ * The bootstrap account and admin created by `coffer init`, which the server provisions into
+ * the IAM store (iam/store) at start-up; policies live in iam/policy.
  */
 export {
   type BootstrapIdentity,
-  type Principal,
   createBootstrapIdentity,
   loadBootstrapIdentity,
-  bootstrapSecretFinder,
   openSecret,
 } from './principals/bootstrap.js';
