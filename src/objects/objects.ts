@@ -104,9 +104,7 @@ export async function commitVersion(
     result = await ctx.metadata.putVersion(record, expect ? { replaceNull, expect } : { replaceNull });
   } catch (err) {
     await ctx.sealed.delete(newBlobs);
-    if (err instanceof CofferError && err.code === 'storage.precondition_failed') {
-      throw new CofferError(expect?.etag !== undefined ? 'objects.precondition_failed' : 'objects.precondition_failed', { cause: err });
-    }
+    if (err instanceof CofferError && err.code === 'storage.precondition_failed') throw new CofferError('objects.precondition_failed', { cause: err });
     throw err;
   }
   if (result.replaced) await ctx.sealed.delete(result.replaced.segments.map((s) => s.blobId));
