@@ -10,10 +10,8 @@
  * This restricts the endpoint to approved algorithms; it does not make Node's OpenSSL a validated
  * module. That needs an OpenSSL FIPS provider and `node --enable-fips` (see fips-status.ts).
  */
-import { constants } from 'node:crypto';
 import type { TlsOptions } from 'node:tls';
-import { CofferError } from '../../shared/index.js';
-import type { TlsServerOptionsInput } from '../server-options.js';
+import { tlsServerOptions, type TlsServerOptionsInput } from '../server-options.js';
 
 /** TLS 1.3 cipher suites of the FIPS endpoint, in preference order. */
 export const FIPS_TLS13_CIPHERSUITES: readonly string[] = Object.freeze(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384']);
@@ -46,21 +44,13 @@ export const FIPS_SIGALGS = [
  * Throws `tls.invalid_min_version` for a floor below TLS 1.2.
  */
 export function fipsServerOptions(input: TlsServerOptionsInput): TlsOptions {
-  const minVersion = input.minVersion ?? 'TLSv1.2';
-  if (minVersion !== 'TLSv1.2' && minVersion !== 'TLSv1.3') {
-    throw new CofferError('tls.invalid_min_version', { message: 'tls minVersion must be TLSv1.2 or TLSv1.3' });
-  }
+  // The standard policy (version floor check, renegotiation refused, handshake timeout),
+  // narrowed to the approved suites, groups and signature algorithms.
   return {
-    cert: input.certPem,
-    key: input.keyPem,
-    minVersion,
-    maxVersion: 'TLSv1.3',
+    ...tlsServerOptions(input),
     // Node splits this list: TLS_* names configure TLS 1.3, the rest TLS 1.2.
     ciphers: [...FIPS_TLS13_CIPHERSUITES, ...FIPS_TLS12_CIPHERS].join(':'),
-    honorCipherOrder: true,
     ecdhCurve: FIPS_ECDH_CURVES,
     sigalgs: FIPS_SIGALGS,
-    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
-    handshakeTimeout: input.handshakeTimeoutMs ?? 10_000,
   };
 }

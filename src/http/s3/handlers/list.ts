@@ -18,18 +18,17 @@ function encodingType(c: S3Context): 'url' | null {
   return 'url';
 }
 
-/** S3's encoding-type=url: keys percent-encoded like a URL path component (slashes kept? no: S3 encodes all but unreserved and '/'). */
+/** S3's encoding-type=url: every character but the unreserved ones and '/' percent-encoded. */
 function enc(value: string, mode: 'url' | null): string {
   if (mode === null) return value;
   return encodeURIComponent(value).replace(/%2F/g, '/').replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase());
 }
 
-function owner(c: S3Context, id: string) {
-  void c;
+function owner(id: string) {
   return { ID: id, DisplayName: id };
 }
 
-function contents(c: S3Context, rec: ObjectVersionRecord, mode: 'url' | null, withOwner: boolean) {
+function contents(rec: ObjectVersionRecord, mode: 'url' | null, withOwner: boolean) {
   return {
     Key: enc(rec.key, mode),
     LastModified: isoTime(rec.lastModified),
@@ -37,8 +36,23 @@ function contents(c: S3Context, rec: ObjectVersionRecord, mode: 'url' | null, wi
     ...(rec.checksum ? { ChecksumAlgorithm: rec.checksum.algorithm, ChecksumType: rec.checksum.type } : {}),
     Size: rec.size,
     StorageClass: 'STANDARD',
-    ...(withOwner ? { Owner: owner(c, rec.owner) } : {}),
+    ...(withOwner ? { Owner: owner(rec.owner) } : {}),
   };
+}
+
+/** The parameters every listing shares. */
+function listParams(c: S3Context) {
+  return {
+    mode: encodingType(c),
+    prefix: c.query.get('prefix') ?? '',
+    delimiter: c.query.get('delimiter') || undefined,
+    limit: maxKeys(c),
+  };
+}
+
+/** CommonPrefixes of a page, encoded as asked. */
+function commonPrefixes(entries: ReadonlyArray<{ kind: string; prefix?: string }>, mode: 'url' | null) {
+  return entries.flatMap((e) => (e.kind === 'prefix' && e.prefix !== undefined ? [{ Prefix: enc(e.prefix, mode) }] : []));
 }
 
 const tokenOf = (marker: string) => Buffer.from(marker, 'utf8').toString('base64url');
@@ -48,12 +62,9 @@ function markerFromToken(token: string): string {
 }
 
 export async function listObjectsV2(c: S3Context): Promise<S3Response> {
-  const mode = encodingType(c);
-  const prefix = c.query.get('prefix') ?? '';
-  const delimiter = c.query.get('delimiter') || undefined;
+  const { mode, prefix, delimiter, limit } = listParams(c);
   const token = c.query.get('continuation-token');
   const startAfter = c.query.get('start-after') ?? undefined;
-  const limit = maxKeys(c);
   const after = token !== null ? markerFromToken(token) : startAfter;
   const page = await c.objects.listObjects({ bucket: c.bucket, prefix, delimiter, after, maxKeys: limit });
   const fetchOwner = c.query.get('fetch-owner') === 'true';
@@ -71,18 +82,15 @@ export async function listObjectsV2(c: S3Context): Promise<S3Response> {
       ...(token !== null ? { ContinuationToken: token } : {}),
       ...(page.isTruncated && page.lastMarker !== null ? { NextContinuationToken: tokenOf(page.lastMarker) } : {}),
       ...(startAfter !== undefined ? { StartAfter: enc(startAfter, mode) } : {}),
-      Contents: page.entries.flatMap((e) => (e.kind === 'object' ? [contents(c, e.record, mode, fetchOwner)] : [])),
-      CommonPrefixes: page.entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: enc(e.prefix, mode) }] : [])),
+      Contents: page.entries.flatMap((e) => (e.kind === 'object' ? [contents(e.record, mode, fetchOwner)] : [])),
+      CommonPrefixes: commonPrefixes(page.entries, mode),
     }),
   };
 }
 
 export async function listObjects(c: S3Context): Promise<S3Response> {
-  const mode = encodingType(c);
-  const prefix = c.query.get('prefix') ?? '';
-  const delimiter = c.query.get('delimiter') || undefined;
+  const { mode, prefix, delimiter, limit } = listParams(c);
   const marker = c.query.get('marker') ?? '';
-  const limit = maxKeys(c);
   const page = await c.objects.listObjects({ bucket: c.bucket, prefix, delimiter, after: marker || undefined, maxKeys: limit });
   return {
     status: 200,
@@ -96,19 +104,16 @@ export async function listObjects(c: S3Context): Promise<S3Response> {
       ...(delimiter !== undefined ? { Delimiter: enc(delimiter, mode) } : {}),
       ...(mode ? { EncodingType: mode } : {}),
       IsTruncated: page.isTruncated,
-      Contents: page.entries.flatMap((e) => (e.kind === 'object' ? [contents(c, e.record, mode, true)] : [])),
-      CommonPrefixes: page.entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: enc(e.prefix, mode) }] : [])),
+      Contents: page.entries.flatMap((e) => (e.kind === 'object' ? [contents(e.record, mode, true)] : [])),
+      CommonPrefixes: commonPrefixes(page.entries, mode),
     }),
   };
 }
 
 export async function listObjectVersions(c: S3Context): Promise<S3Response> {
-  const mode = encodingType(c);
-  const prefix = c.query.get('prefix') ?? '';
-  const delimiter = c.query.get('delimiter') || undefined;
+  const { mode, prefix, delimiter, limit } = listParams(c);
   const keyMarker = c.query.get('key-marker') ?? '';
   const versionIdMarker = c.query.get('version-id-marker') ?? '';
-  const limit = maxKeys(c);
   const page = await c.objects.listObjectVersions({
     bucket: c.bucket,
     prefix,
@@ -122,7 +127,7 @@ export async function listObjectVersions(c: S3Context): Promise<S3Response> {
   for (const e of page.entries) {
     if (e.kind !== 'version') continue;
     const r = e.record;
-    const common = { Key: enc(r.key, mode), VersionId: r.versionId, IsLatest: e.isLatest, LastModified: isoTime(r.lastModified), Owner: owner(c, r.owner) };
+    const common = { Key: enc(r.key, mode), VersionId: r.versionId, IsLatest: e.isLatest, LastModified: isoTime(r.lastModified), Owner: owner(r.owner) };
     if (r.isDeleteMarker) markers.push(common);
     else versions.push({ ...common, ETag: r.etag, ...(r.checksum ? { ChecksumAlgorithm: r.checksum.algorithm, ChecksumType: r.checksum.type } : {}), Size: r.size, StorageClass: 'STANDARD' });
   }
@@ -142,7 +147,7 @@ export async function listObjectVersions(c: S3Context): Promise<S3Response> {
       IsTruncated: page.isTruncated,
       Version: versions,
       DeleteMarker: markers,
-      CommonPrefixes: page.entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: enc(e.prefix, mode) }] : [])),
+      CommonPrefixes: commonPrefixes(page.entries, mode),
     }),
   };
 }
