@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -148,6 +150,11 @@ export async function startCoffer(opts: { extraArgs?: string[]; env?: NodeJS.Pro
   const dataDir = join(await mkdtemp(join(tmpdir(), 'coffer-it-')), 'data');
   const creds = await initDataDir(dataDir);
   return launch(dataDir, creds, opts.extraArgs, opts.env);
+}
+
+/** An S3 SigV4 signer (the AWS SDK's own) with the server's admin credentials, for raw requests. */
+export function adminSigner(c: Credentials): SignatureV4 {
+  return new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
 }
 
 export async function bodyText(body: unknown): Promise<string> {

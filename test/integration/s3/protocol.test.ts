@@ -5,9 +5,7 @@ import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { bodyText, startCoffer, type Coffer } from '../harness.js';
+import { adminSigner, bodyText, startCoffer, type Coffer } from '../harness.js';
 import { signChunkedBody, signRequest } from '../../../src/auth/index.js';
 import { createHasher } from '../../../src/objects/checksums/index.js';
 
@@ -31,7 +29,7 @@ function request(coffer: Coffer, opts: { method: string; path: string; headers?:
 }
 
 async function signed(coffer: Coffer, opts: { method: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
-  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+  const signer = adminSigner(coffer);
   const body = opts.body ?? '';
   const req = await signer.sign({
     method: opts.method,
@@ -116,7 +114,7 @@ describe('S3 protocol edges: anonymous access, presigned URLs, errors, TLS', () 
   });
 
   it('rejects a body that does not match x-amz-content-sha256', async () => {
-    const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+    const signer = adminSigner(coffer);
     const req = await signer.sign({
       method: 'PUT',
       protocol: 'https:',
@@ -134,7 +132,7 @@ describe('S3 protocol edges: anonymous access, presigned URLs, errors, TLS', () 
   });
 
   it('rejects requests whose clock is more than 15 minutes off with RequestTimeTooSkewed', async () => {
-    const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+    const signer = adminSigner(coffer);
     const req = await signer.sign(
       { method: 'GET', protocol: 'https:', hostname: 'localhost', port: coffer.port, path: '/', query: {}, headers: { host: `localhost:${coffer.port}`, 'x-amz-content-sha256': createHash('sha256').update('').digest('hex') } },
       { signingDate: new Date(Date.now() - 20 * 60_000) },

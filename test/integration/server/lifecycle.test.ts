@@ -6,10 +6,8 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ROOT, cleanEnv, cofferArgs, initDataDir, startCoffer } from '../harness.js';
+import { adminSigner, ROOT, cleanEnv, cofferArgs, initDataDir, startCoffer } from '../harness.js';
 
 const coffer = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, cofferArgs(...args), { cwd: ROOT, encoding: 'utf8', env: cleanEnv(env), timeout: 60_000 });
@@ -101,7 +99,7 @@ describe('start-up contract', () => {
       const s3 = c.client();
       await s3.send(new CreateBucketCommand({ Bucket: 'graceful' }));
       const body = Buffer.alloc(8 * 1024 * 1024, 7);
-      const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+      const signer = adminSigner(c);
       const signed = await signer.sign({
         method: 'PUT',
         protocol: 'https:',
@@ -143,7 +141,7 @@ describe('start-up contract', () => {
     try {
       const s3 = c.client();
       await s3.send(new CreateBucketCommand({ Bucket: 'stalled' }));
-      const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+      const signer = adminSigner(c);
       const signed = await signer.sign({
         method: 'PUT',
         protocol: 'https:',
