@@ -3,24 +3,13 @@
  * failed authentication, becomes a CloudTrail record that is durable before the reply.
  */
 import type { TLSSocket } from 'node:tls';
-import { buildS3Event, type AuditTrail, type UserIdentity } from '../audit/index.js';
+import { buildS3Event, type AuditTrail } from '../audit/index.js';
 import type { RequestOutcome } from '../http/s3/handle.js';
-import type { IamCaller } from '../iam/store/index.js';
-
-const IDENTITY_TYPES: Record<string, UserIdentity['type']> = { User: 'IAMUser', Root: 'Root', AssumedRole: 'AssumedRole', Role: 'Role', FederatedUser: 'FederatedUser' };
+import { userIdentityOf } from './audit-identity.js';
 
 export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; region: string }) {
   return async (o: RequestOutcome): Promise<void> => {
-    const principal = (o.auth?.principal ?? null) as IamCaller | null;
-    const identity: UserIdentity | null = principal
-      ? {
-          type: IDENTITY_TYPES[principal.type] ?? 'Unknown',
-          principalId: principal.id,
-          arn: principal.arn,
-          accountId: principal.accountId,
-          ...(principal.userName !== undefined ? { userName: principal.userName } : {}),
-        }
-      : null;
+    const identity = userIdentityOf(o.auth?.principal ?? null);
     // The socket may already be gone (a client that broke its upload): record what is known.
     const socket = (o.req.socket ?? null) as Partial<TLSSocket> | null;
     const tls = o.secureTransport && socket && typeof socket.getProtocol === 'function' ? { version: socket.getProtocol() ?? undefined, cipher: socket.getCipher?.()?.standardName } : undefined;

@@ -14,7 +14,8 @@ import { createObjectService } from '../objects/index.js';
 import { loadBootstrapIdentity, openSecret } from '../iam/index.js';
 import { createAccessKeyResolver, openSqliteIamStore, provisionAdminUser, type IamStore } from '../iam/store/index.js';
 import { createS3Authorizer } from './s3-authorize.js';
-import { createIamRoute, scopeOf } from './iam-route.js';
+import { iamService } from './iam-route.js';
+import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute } from './service-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
 import { createTlsManager, type TlsManager } from '../tls/index.js';
@@ -109,15 +110,18 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       logger,
       beforeReply: createAuditHook(trail, { accountId: identity.accountId, region: config.region }),
     });
-    const iamRoute = createIamRoute({
-      handler: { store: iam, clock, accountId: identity.accountId },
-      findSecret,
-      clock,
-      regions: [...new Set([config.region, 'us-east-1'])],
-      logger,
-    });
+    // Every non-S3 API registers one service definition; the SigV4 credential scope picks it.
+    const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
+    const services: ServiceDefinition[] = [
+      iamService({ store: iam, clock, accountId: identity.accountId }),
+    ];
+    const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.
-    const dispatch: typeof handle = (req, res, secure) => (scopeOf(req)?.service === 'iam' ? iamRoute(req, res, secure) : handle(req, res, secure));
+    const dispatch: typeof handle = (req, res, secure) => {
+      const service = scopeOf(req)?.service;
+      const route = service !== undefined && service !== 's3' ? routes.get(service) : undefined;
+      return route ? route(req, res, secure) : handle(req, res, secure);
+    };
     const listener = await startListener({
       host: config.listen.host,
       port: config.listen.port,

@@ -15,6 +15,7 @@ export { openAuditTrail, type AuditTrail, type AuditTrailOptions, type AuditTrai
 export { EVENT_VERSION, usernameOf, type AuditEvent, type StoredEvent, type UserIdentity, type SessionContext, type EventResource, type TlsDetails } from './event.js';
 /** Maps an S3 request to a CloudTrail event, copying request parameters from an allow-list only. */
 export { buildS3Event, type S3RequestInfo, type BuildEventContext } from './build-s3-event.js';
+export { buildServiceEvent, type ServiceRequestInfo } from './build-service-event.js';
 /** Hides secrets (by field name, by shape, and exact caller-supplied values); record() always applies it. */
 export { redactEvent, HIDDEN } from './redact.js';
 /** Decrypting reader over stored events, oldest or newest first. */
