@@ -1,9 +1,20 @@
 /**
  * MetadataStore over one page-encrypted SQLite database (opened by open-sqlite-metadata-store.ts).
  *
- * better-sqlite3 is synchronous: every method runs one short transaction and the async interface
- * simply resolves. Writes use BEGIN IMMEDIATE so preconditions are checked under the write lock,
- * which also holds if a second process opens the same file.
+ * better-sqlite3 is synchronous: reads run at once and the async interface simply resolves.
+ * Writes are group-committed: every write asked for during one turn of the event loop joins one
+ * BEGIN IMMEDIATE transaction, each write in its own savepoint, so a batch pays one WAL fsync
+ * (synchronous=FULL) instead of one per write while each caller still gets its own outcome:
+ *
+ *   write(fn): queue fn; schedule flush on setImmediate; resolve/reject after the COMMIT
+ *   flush:     BEGIN IMMEDIATE
+ *                for fn in batch: SAVEPOINT; try fn -> ok; catch -> ROLLBACK TO SAVEPOINT, error
+ *                (if SQLite aborted the whole transaction, every write of the batch fails)
+ *              COMMIT (fsync)  -> resolve the ok ones, reject the others
+ *              COMMIT fails    -> reject all (nothing of the batch is stored)
+ *
+ * Preconditions are checked under the write lock, which also holds if a second process opens
+ * the same file.
  */
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import { CofferError } from '../../../shared/index.js';
@@ -37,6 +48,9 @@ import {
 
 type PutOptions = { replaceNull: boolean; expect?: WriteExpectation };
 
+/** Most writes committed in one transaction (bounds the time the event loop spends in one flush). */
+const MAX_BATCH = 256;
+
 /** Conditions and parameters for a key range: prefix and/or strictly-after bound. */
 function keyRange(prefix: string | undefined, after: string | undefined, params: unknown[]): string {
   let sql = '';
@@ -66,6 +80,8 @@ function checkLimit(limit: number): void {
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Database;
   readonly #statements = new Map<string, Statement<unknown[], unknown>>();
+  readonly #pending: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  #flushScheduled = false;
   #closed = false;
 
   constructor(db: Database) {
@@ -83,15 +99,55 @@ export class SqliteMetadataStore implements MetadataStore {
     return s as Statement<unknown[], R>;
   }
 
-  #write<T>(fn: () => T): T {
-    if (this.#closed) throw new CofferError('storage.closed', { message: 'metadata store is closed' });
-    return this.#db.transaction(fn).immediate();
+  #write<T>(fn: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new CofferError('storage.closed', { message: 'metadata store is closed' }));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Commits the queued writes as one transaction (see the file header). */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending.splice(0, MAX_BATCH);
+    if (this.#pending.length > 0) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.#db.transaction(() => {
+        for (const w of batch) {
+          try {
+            outcomes.push({ ok: true, value: this.#db.transaction(w.fn)() });
+          } catch (error) {
+            // SQLite may have rolled back the whole transaction (e.g. SQLITE_FULL): then the
+            // earlier writes of the batch are gone too, so the batch fails as one.
+            if (!this.#db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
   }
 
   // ---- Buckets ----
 
   async createBucket(b: BucketRecord): Promise<void> {
-    this.#write(() => {
+    await this.#write(() => {
       if (this.#bucketExists(b.name)) throw new CofferError('storage.bucket_exists');
       this.#stmt(
         'INSERT INTO buckets (name, region, created_at, versioning, owner, tags, policy, public_access_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -118,7 +174,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteBucket(name: string): Promise<void> {
-    this.#write(() => {
+    await this.#write(() => {
       if (!this.#bucketExists(name)) throw new CofferError('storage.no_such_bucket');
       const used =
         this.#stmt('SELECT 1 FROM versions WHERE bucket = ? LIMIT 1').get(name) !== undefined ||
@@ -129,7 +185,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async updateBucket(name: string, patch: BucketPatch): Promise<void> {
-    this.#write(() => {
+    await this.#write(() => {
       if (!this.#bucketExists(name)) throw new CofferError('storage.no_such_bucket');
       if (patch.versioning !== undefined) {
         this.#stmt('UPDATE buckets SET versioning = ? WHERE name = ?').run(patch.versioning, name);
@@ -231,7 +287,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async setTags(bucket: string, key: string, versionId: string | undefined, tags: Record<string, string>): Promise<void> {
-    this.#write(() => {
+    await this.#write(() => {
       const k = keyBytes(key);
       const row = versionId === undefined ? this.#latestRow(bucket, k) : this.#versionRow(bucket, k, versionId);
       if (row === undefined) throw new CofferError('storage.no_such_version');
@@ -284,7 +340,7 @@ export class SqliteMetadataStore implements MetadataStore {
   // ---- Multipart ----
 
   async createUpload(upload: MultipartUploadRecord): Promise<void> {
-    this.#write(() => {
+    await this.#write(() => {
       if (!this.#bucketExists(upload.bucket)) throw new CofferError('storage.no_such_bucket');
       if (this.#uploadRow(upload.uploadId) !== undefined) {
         throw new CofferError('storage.upload_exists', { message: 'an upload with this id already exists' });
@@ -401,6 +457,8 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Writes already asked for are committed, not dropped.
+    while (this.#pending.length > 0) this.#flush();
     this.#closed = true;
     this.#statements.clear();
     // Fold the WAL back into the main file so a closed store is a single file.
