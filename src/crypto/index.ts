@@ -23,6 +23,8 @@ export { loadMasterKeyFile, type LoadedMasterKey } from './master-key.js';
 
 /** Plaintext data key; not serialisable, redacted in util.inspect. `destroy()` zeroes it. */
 export { DataKey, DATA_KEY_SIZE } from './envelope/data-key.js';
+/** The bytes of a DataKey (not a copy): only for key services that must hand a key out (KMS GenerateDataKey, SSE-C). */
+export { dataKeyBytes } from './envelope/data-key.js';
 /** Sealed data key: a base64 string, safe to store. `parseSealedDataKey` validates + brands. */
 export { type SealedDataKey, parseSealedDataKey, sealedKeyId } from './envelope/sealed-data-key.js';
 /** Sealed key <-> stored string (`sealedKeyFromString` validates, like `parseSealedDataKey`). */
