@@ -165,6 +165,9 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
             // One system failing (crash, refused preparation) must not cost the others' results.
             failed.add(l.sys.name);
             opts.log(`  ${op} ${sizeLabel(size)} on ${l.sys.name} failed, dropping it from the run: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+            // A crashed server says why on its stderr: keep the end of it with the run's log.
+            const tail = l.sys.diagnostics?.();
+            if (tail) opts.log(`  last server output of ${l.sys.name}:\n${tail}`);
             failures.push({ system: l.sys.name, op, size, error: err instanceof Error ? err.message : String(err) });
             continue;
           }

@@ -32,6 +32,8 @@ export interface RunningSystem {
   client(concurrency: number): S3Ops & { close(): void };
   /** nginx only: the served directory (files at root/BUCKET/KEY). */
   nginx?: NginxServer;
+  /** The end of the server's diagnostic output (for a run that failed). */
+  diagnostics?(): string;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ async function startCofferSystem(tls: boolean): Promise<RunningSystem> {
     target,
     pid: coffer.process.pid!,
     client: (concurrency) => createRawClient(target, { concurrency }),
+    diagnostics: () => coffer.stderr().split('\n').filter((l) => !l.includes('"msg":"request"')).slice(-40).join('\n'),
     stop: () => coffer.dispose(),
   };
 }
