@@ -15,6 +15,7 @@ import { loadBootstrapIdentity, openSecret } from '../iam/index.js';
 import { createAccessKeyResolver, openSqliteIamStore, provisionAdminUser, type IamStore } from '../iam/store/index.js';
 import { createS3Authorizer } from './s3-authorize.js';
 import { iamService } from './iam-route.js';
+import { cloudtrailService } from './cloudtrail-route.js';
 import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute } from './service-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
@@ -114,6 +115,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
       iamService({ store: iam, clock, accountId: identity.accountId }),
+      cloudtrailService({ trail }),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.

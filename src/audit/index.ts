@@ -22,7 +22,10 @@ export { redactEvent, HIDDEN } from './redact.js';
 export { readAuditEvents, type ReadEventsOptions } from './read-events.js';
 /** Offline verification with a precise report (segment, offset, index, kind of each finding). */
 export { verifyAuditTrail, type AuditVerifyReport, type AuditIssue, type AuditIssueKind, type VerifyOptions } from './verify.js';
-/** CloudTrail LookupEvents semantics (one attribute, time range, 1..50 results, MAC-protected NextToken). */
+/**
+ * CloudTrail LookupEvents semantics (one attribute, time range, 1..50 results, MAC-protected NextToken):
+ * `lookupEvents(dir, key, input)` scans offline; a running trail's `trail.lookupEvents(input)` uses its index.
+ */
 export { lookupEvents, type LookupEventsInput, type LookupEventsOutput, type LookedUpEvent, type LookupAttributeKey } from './lookup.js';
 /** Checkpoint notes (C2SP signed-note) parsing, for monitors that keep checkpoints elsewhere. */
 export { parseCheckpoint, parseVkey, type ParsedCheckpoint } from './checkpoint.js';

@@ -1,12 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MasterKey } from '../crypto/index.js';
 import { isCofferError } from '../shared/index.js';
 import { lookupEvents, type LookupEventsInput } from './lookup.js';
-import { openAuditTrail } from './trail.js';
+import { rm as remove } from 'node:fs/promises';
+import { openAuditTrail, type AuditTrail } from './trail.js';
 import { ACCOUNT, REGION, sampleEvent } from './testing.js';
 
 const masterKey = MasterKey.generate();
@@ -24,13 +25,19 @@ before(async () => {
     await trail.record(e);
   }
   await trail.close();
+  // Reopened: the index written while recording answers; a second trail rebuilds its index from the segments.
+  indexed = await openAuditTrail({ dir, masterKey, accountId: ACCOUNT, region: REGION });
 });
-after(() => rm(dir, { recursive: true, force: true }));
+after(async () => {
+  await indexed?.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
-const look = (input: LookupEventsInput) => lookupEvents(dir, masterKey, input);
+let indexed: AuditTrail | undefined;
 const idx = (ids2: string[]) => ids2.map((id) => ids.indexOf(id));
 
-describe('audit lookupEvents', () => {
+for (const source of ['segment scan', 'lookup index'] as const) describe(`audit lookupEvents (${source})`, () => {
+  const look = (input: LookupEventsInput) => (source === 'segment scan' ? lookupEvents(dir, masterKey, input) : (indexed as AuditTrail).lookupEvents(input));
   it('returns events newest first, shaped like CloudTrail LookupEvents', async () => {
     const r = await look({});
     assert.deepEqual(idx(r.events.map((e) => e.EventId)), [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
@@ -85,7 +92,7 @@ describe('audit lookupEvents', () => {
     await assert.rejects(look({ maxResults: 2, nextToken: token, lookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetObject' }] }), bad);
     await assert.rejects(look({ nextToken: (token[0] === 'e' ? 'f' : 'e') + token.slice(1) }), bad);
     await assert.rejects(look({ nextToken: 'eyJ2IjoxLCJiIjo1fQ.AAAA' }), bad);
-    await assert.rejects(lookupEvents(dir, MasterKey.generate(), { nextToken: token }), bad);
+    if (source === 'segment scan') await assert.rejects(lookupEvents(dir, MasterKey.generate(), { nextToken: token }), bad);
     assert.equal((await look({ maxResults: 3, nextToken: token })).events.length, 3);
   });
 
@@ -96,5 +103,41 @@ describe('audit lookupEvents', () => {
     await assert.rejects(look({ startTime: new Date(T0 + 1), endTime: new Date(T0) }), code('audit.invalid_time_range'));
     await assert.rejects(look({ maxResults: 0 }), code('audit.invalid_max_results'));
     await assert.rejects(look({ maxResults: 51 }), code('audit.invalid_max_results'));
+  });
+});
+
+describe('audit lookup index', () => {
+  it('is rebuilt from the segments when it is missing, and follows new records at once', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'coffer-audit-lookup-'));
+    try {
+      let trail = await openAuditTrail({ dir: d, masterKey, accountId: ACCOUNT, region: REGION, maxSegmentBytes: 3000 });
+      for (let i = 0; i < 8; i++) await trail.record(sampleEvent(i, { user: i < 5 ? 'alice' : 'bob' }));
+      await trail.close();
+      for (const suffix of ['', '-wal', '-shm']) await remove(join(d, `lookup.db${suffix}`), { force: true });
+      trail = await openAuditTrail({ dir: d, masterKey, accountId: ACCOUNT, region: REGION });
+      const byBob = () => trail.lookupEvents({ lookupAttributes: [{ AttributeKey: 'Username', AttributeValue: 'bob' }] });
+      assert.equal((await byBob()).events.length, 3);
+      await trail.record(sampleEvent(8, { user: 'bob' }));
+      assert.equal((await byBob()).events.length, 4, 'a recorded event is visible to the next lookup');
+      await trail.close();
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('starts afresh when the index file belongs to another trail or is not an index', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'coffer-audit-lookup-'));
+    try {
+      let trail = await openAuditTrail({ dir: d, masterKey, accountId: ACCOUNT, region: REGION });
+      for (let i = 0; i < 3; i++) await trail.record(sampleEvent(i));
+      await trail.close();
+      await remove(join(d, 'lookup.db-wal'), { force: true });
+      await writeFile(join(d, 'lookup.db'), 'not a database');
+      trail = await openAuditTrail({ dir: d, masterKey, accountId: ACCOUNT, region: REGION });
+      assert.equal((await trail.lookupEvents({})).events.length, 3);
+      await trail.close();
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
   });
 });

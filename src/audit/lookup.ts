@@ -1,12 +1,13 @@
 /**
- * LookupEvents over the trail, newest first, for the future CloudTrail API (reference §1.7).
+ * LookupEvents over the trail, newest first, for the CloudTrail API (reference §1.7).
  *
  *   filter: StartTime <= eventTime <= EndTime, and at most one LookupAttribute
  *   page:   MaxResults (1..50, default 50); NextToken = b64url(payload) "." b64url(HMAC)
  *           payload = {v:1, q: H(normalised query without paging), b: smallest index returned}
  *           HMAC    = HMAC-SHA256(deriveKey(master, "audit-mac/v1"), "lookup-token/v1\n" || payload)
  *   A token used with other parameters, altered or forged is rejected ('audit.invalid_next_token').
- * Cost today: a scan of the segments older than the cursor (no index yet).
+ * Sources: `lookupEvents` scans the segments (offline tools); a running trail answers from its
+ * page-encrypted index (event-index.ts) through the same validation and cursor code.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { deriveKey, type MasterKey } from '../crypto/index.js';
@@ -50,6 +51,13 @@ function invalid(code: string, message: string): CofferError {
   return new CofferError(`audit.${code}`, { message });
 }
 
+/** The short name a ResourceName lookup also matches: S3 `bucket[/key]`, else the last path or colon part. */
+export function resourceNameOf(arn: string): string {
+  const s3 = arn.indexOf(':::');
+  if (s3 >= 0) return arn.slice(s3 + 3);
+  return arn.slice(Math.max(arn.lastIndexOf('/'), arn.lastIndexOf(':')) + 1);
+}
+
 function matches(e: AuditEvent, attr: { AttributeKey: string; AttributeValue: string } | undefined): boolean {
   if (!attr) return true;
   const v = attr.AttributeValue;
@@ -69,13 +77,13 @@ function matches(e: AuditEvent, attr: { AttributeKey: string; AttributeValue: st
     case 'ResourceType':
       return (e.resources ?? []).some((r) => r.type === v);
     case 'ResourceName':
-      return (e.resources ?? []).some((r) => r.ARN === v || r.ARN.slice(r.ARN.indexOf(':::') + 3) === v);
+      return (e.resources ?? []).some((r) => r.ARN === v || resourceNameOf(r.ARN) === v);
     default:
       return false;
   }
 }
 
-function toLookedUp(e: AuditEvent): LookedUpEvent {
+function toLookedUp(e: AuditEvent, json?: string): LookedUpEvent {
   const username = usernameOf(e.userIdentity);
   return {
     EventId: e.eventID,
@@ -86,13 +94,29 @@ function toLookedUp(e: AuditEvent): LookedUpEvent {
     EventSource: e.eventSource,
     ...(username !== undefined ? { Username: username } : {}),
     Resources: (e.resources ?? []).map((r) => ({ ResourceType: r.type, ResourceName: r.ARN })),
-    CloudTrailEvent: JSON.stringify(e),
+    CloudTrailEvent: json ?? JSON.stringify(e),
   };
 }
 
-export async function lookupEvents(dir: string, masterKey: MasterKey, input: LookupEventsInput = {}): Promise<LookupEventsOutput> {
+/** One validated query, as a source (segment scan or the lookup index) answers it. */
+export interface LookupQuery {
+  attr?: { AttributeKey: LookupAttributeKey; AttributeValue: string };
+  /** Inclusive bounds in ms since the epoch (-Infinity/Infinity when open). */
+  startMs: number;
+  endMs: number;
+  /** Only records with a smaller log index (the cursor). */
+  beforeIndex?: number;
+  /** Return at most this many rows, newest first. */
+  limit: number;
+}
+
+/** Matching records newest first; `json` is the stored event (CloudTrailEvent) when the source has it. */
+export type LookupSource = (q: LookupQuery) => Promise<{ index: number; event: AuditEvent; json?: string }[]>;
+
+/** Validates `input`, asks `source` for one page (plus one row to know if there is more) and seals the cursor. */
+export async function runLookup(masterKey: MasterKey, input: LookupEventsInput, source: LookupSource): Promise<LookupEventsOutput> {
   const attrs = input.lookupAttributes ?? [];
-  if (attrs.length > 1) throw invalid('invalid_lookup_attributes', 'at most one lookup attribute is supported');
+  if (!Array.isArray(attrs) || attrs.length > 1) throw invalid('invalid_lookup_attributes', 'at most one lookup attribute is supported');
   const attr = attrs[0];
   if (attr && (!KEYS.has(attr.AttributeKey) || typeof attr.AttributeValue !== 'string' || attr.AttributeValue.length < 1 || attr.AttributeValue.length > 2000)) {
     throw invalid('invalid_lookup_attributes', 'lookup attribute key or value is invalid');
@@ -107,21 +131,25 @@ export async function lookupEvents(dir: string, masterKey: MasterKey, input: Loo
     .update(JSON.stringify([input.startTime?.getTime() ?? null, input.endTime?.getTime() ?? null, attr?.AttributeKey ?? null, attr?.AttributeValue ?? null]))
     .digest('base64url');
   const before = input.nextToken !== undefined ? openToken(input.nextToken, macKey, query) : undefined;
+  const rows = await source({ ...(attr ? { attr } : {}), startMs: start, endMs: end, ...(before !== undefined ? { beforeIndex: before } : {}), limit: max + 1 });
+  const page = rows.slice(0, max);
+  const more = rows.length > max;
+  const last = page[page.length - 1];
+  return { events: page.map((r) => toLookedUp(r.event, r.json)), ...(more && last ? { nextToken: sealToken(macKey, query, last.index) } : {}) };
+}
 
-  const events: LookedUpEvent[] = [];
-  let last = -1;
-  let more = false;
-  for await (const { index, event } of readAuditEvents(dir, masterKey, { reverse: true, ...(before !== undefined ? { beforeIndex: before } : {}) })) {
-    const t = Date.parse(event.eventTime);
-    if (t < start || t > end || !matches(event, attr)) continue;
-    if (events.length === max) {
-      more = true;
-      break;
+/** Offline LookupEvents: scans the segments newest first (no index; used by tools and tests). */
+export function lookupEvents(dir: string, masterKey: MasterKey, input: LookupEventsInput = {}): Promise<LookupEventsOutput> {
+  return runLookup(masterKey, input, async (q) => {
+    const out: { index: number; event: AuditEvent }[] = [];
+    for await (const { index, event } of readAuditEvents(dir, masterKey, { reverse: true, ...(q.beforeIndex !== undefined ? { beforeIndex: q.beforeIndex } : {}) })) {
+      const t = Date.parse(event.eventTime);
+      if (t < q.startMs || t > q.endMs || !matches(event, q.attr)) continue;
+      out.push({ index, event });
+      if (out.length === q.limit) break;
     }
-    events.push(toLookedUp(event));
-    last = index;
-  }
-  return { events, ...(more ? { nextToken: sealToken(macKey, query, last) } : {}) };
+    return out;
+  });
 }
 
 function tokenMac(macKey: Buffer, payload: string): Buffer {

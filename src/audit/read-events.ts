@@ -32,6 +32,8 @@ export interface ReadEventsOptions {
   reverse?: boolean;
   /** Only records with a smaller index (used for paging newest first). */
   beforeIndex?: number;
+  /** Only records with this index or a larger one (segments wholly before it are not read). */
+  fromIndex?: number;
 }
 
 /** Yields every stored event with its log index. Memory: one segment at a time. */
@@ -44,7 +46,9 @@ export async function* readAuditEvents(dir: string, masterKey: MasterKey, opts: 
   for (const i of order) {
     if (opts.beforeIndex !== undefined && (await readSegmentHeader(paths[i] as string)).firstIndex >= opts.beforeIndex) continue;
     const next = paths[i + 1];
-    const limit = next ? (await readSegmentHeader(next)).prevValidLength : undefined;
+    const nextHeader = next ? await readSegmentHeader(next) : undefined;
+    if (opts.fromIndex !== undefined && nextHeader && nextHeader.firstIndex <= opts.fromIndex) continue;
+    const limit = nextHeader?.prevValidLength;
     const seg = scanSegment(await readFile(paths[i] as string), limit);
     const cipher = new SegmentCipher(seg.header.salt, recordKey);
     const events: StoredEvent[] = [];
@@ -52,6 +56,7 @@ export async function* readAuditEvents(dir: string, masterKey: MasterKey, opts: 
       if (f.type !== FRAME_EVENT) continue;
       const b = decodeEventBody(f.body);
       if (b && opts.beforeIndex !== undefined && b.index >= opts.beforeIndex) continue;
+      if (b && opts.fromIndex !== undefined && b.index < opts.fromIndex) continue;
       const pt = b && cipher.open(b.index, b.prevChain, b.nonce, b.sealed);
       if (!b || !pt) throw new CofferError('audit.integrity', { message: 'an audit record failed its integrity check; run coffer audit verify' });
       events.push({ index: b.index, event: JSON.parse(pt.toString('utf8')) as AuditEvent });

@@ -19,7 +19,9 @@ import { checkpointHash, parseCheckpoint, signCheckpoint } from './checkpoint.js
 import type { AuditEvent } from './event.js';
 import { encodeFrame, encodeHeader, FRAME_CHECKPOINT, FRAME_EVENT, MAX_FRAME_BODY, segmentFileName, ZERO_HASH } from './format.js';
 import { fsyncDir, writeFileDurable } from './fs-util.js';
-import { lookupEvents, type LookupEventsInput, type LookupEventsOutput } from './lookup.js';
+import { lookupEvents, runLookup, type LookupEventsInput, type LookupEventsOutput } from './lookup.js';
+import { EventIndex, type IndexRow } from './event-index.js';
+import { readAuditEvents } from './read-events.js';
 import { CompactRange, leafHash } from './merkle.js';
 import { SegmentCipher } from './record-cipher.js';
 import { redactEvent } from './redact.js';
@@ -44,6 +46,8 @@ export interface AuditTrailOptions {
   maxQueuedBytes?: number;
   /** Called with each checkpoint note once it is durable, e.g. to store it outside the trail. */
   onCheckpoint?: (note: string) => void;
+  /** Keep the LookupEvents index (DIR/lookup.db, event-index.ts); default true. */
+  index?: boolean;
 }
 
 export interface RecordOptions {
@@ -63,6 +67,9 @@ export interface AuditTrailStats {
 
 interface Pending {
   json: Buffer;
+  /** The stored (redacted, size-limited) event and its JSON text, for the lookup index. */
+  stored: AuditEvent;
+  text: string;
   resolve: (r: { index: number; eventID: string }) => void;
   reject: (e: unknown) => void;
   eventID: string;
@@ -120,6 +127,7 @@ class TrailWriter implements AuditTrail {
   private closed = false;
   private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private index: EventIndex | null = null;
   private readonly s: AuditTrailStats = { records: 0, batches: 0, fsyncs: 0, segments: 0, checkpoints: 0, peakQueuedBytes: 0 };
 
   constructor(private readonly o: AuditTrailOptions) {
@@ -175,12 +183,45 @@ class TrailWriter implements AuditTrail {
       prevValidLength = seg.validLength;
     }
     await this.startSegment(prevValidLength);
+    if (this.o.index !== false) {
+      try {
+        await this.openIndex();
+      } catch {
+        // The index is derived data (e.g. no room for it): lookups scan the segments instead.
+        this.index?.close();
+        this.index = null;
+      }
+    }
     if (this.count > 0 && this.cpSize !== this.count) await this.checkpoint();
     const every = this.o.checkpointIntervalMs ?? 60_000;
     this.timer = setInterval(() => {
       if (this.count !== this.cpSize && !this.closed) this.checkpoint().catch(() => undefined);
     }, every);
     this.timer.unref();
+  }
+
+  /** Opens the lookup index and catches it up with the log (rebuilding it when it is ahead). */
+  private async openIndex(): Promise<void> {
+    const index = EventIndex.open(join(this.o.dir, 'lookup.db'), this.o.masterKey, this.origin);
+    this.index = index;
+    if (index.upto > this.count) index.reset(0);
+    if (index.upto >= this.count) return;
+    let rows: IndexRow[] = [];
+    try {
+      for await (const { index: i, event } of readAuditEvents(this.o.dir, this.o.masterKey, { fromIndex: index.upto })) {
+        rows.push({ index: i, event, json: JSON.stringify(event) });
+        if (rows.length >= 1000) {
+          index.add(rows);
+          index.flush();
+          rows = [];
+        }
+      }
+    } catch {
+      // A record that fails authentication stops the catch-up; coffer audit verify reports it,
+      // and lookups answer from what could be indexed instead of the server refusing to start.
+    }
+    index.add(rows);
+    index.flush();
   }
 
   private async startSegment(prevValidLength: number): Promise<void> {
@@ -198,12 +239,12 @@ class TrailWriter implements AuditTrail {
 
   record(event: AuditEvent, opts: RecordOptions = {}): Promise<{ index: number; eventID: string }> {
     if (this.failure !== null || this.closing) return Promise.reject(unavailable(this.failure));
-    const json = serialise(redactEvent(event, opts.secrets));
+    const { json, stored, text } = serialise(redactEvent(event, opts.secrets));
     if (json.length + 64 > MAX_FRAME_BODY) return Promise.reject(new CofferError('audit.event_too_large', { message: 'audit event exceeds the frame size limit' }));
     return new Promise((resolve, reject) => {
       const enqueue = () => {
         if (this.failure !== null || this.closed) return reject(unavailable(this.failure));
-        this.queue.push({ json, resolve, reject, eventID: event.eventID });
+        this.queue.push({ json, stored, text, resolve, reject, eventID: event.eventID });
         this.queuedBytes += json.length;
         this.s.peakQueuedBytes = Math.max(this.s.peakQueuedBytes, this.queuedBytes);
         this.kick();
@@ -240,7 +281,9 @@ class TrailWriter implements AuditTrail {
   }
 
   lookupEvents(input: LookupEventsInput = {}): Promise<LookupEventsOutput> {
-    return lookupEvents(this.o.dir, this.o.masterKey, input);
+    const index = this.index;
+    if (!index || index.failed || this.closed) return lookupEvents(this.o.dir, this.o.masterKey, input);
+    return runLookup(this.o.masterKey, input, async (q) => index.query(q));
   }
 
   close(): Promise<void> {
@@ -259,6 +302,9 @@ class TrailWriter implements AuditTrail {
     for (const w of this.spaceWaiters.splice(0)) w();
     await this.fh?.close();
     this.fh = null;
+    const index = this.index;
+    this.index = null;
+    index?.close();
   }
 
   private kick(): void {
@@ -324,6 +370,13 @@ class TrailWriter implements AuditTrail {
       this.queuedBytes -= bytes;
       this.s.records += batch.length;
       batch.forEach((p, i) => p.resolve(results[i] as { index: number; eventID: string }));
+      if (this.index) {
+        try {
+          this.index.add(batch.map((p, i) => ({ index: (results[i] as { index: number }).index, event: p.stored, json: p.text })));
+        } catch {
+          // The index is derived data: a failure never affects the log; the next open catches it up.
+        }
+      }
       if (note !== null) {
         this.cpSeq += 1;
         this.cpPrev = checkpointHash(note);
@@ -363,9 +416,10 @@ class TrailWriter implements AuditTrail {
 /** Like CloudTrail (requestParameters/responseElements <= 100 KB), oversized parts are truncated rather than refused. */
 const MAX_PART = 100 * 1024;
 
-function serialise(e: AuditEvent): Buffer {
-  const json = Buffer.from(JSON.stringify(e), 'utf8');
-  if (json.length <= MAX_PART) return json;
+function serialise(e: AuditEvent): { json: Buffer; stored: AuditEvent; text: string } {
+  const text = JSON.stringify(e);
+  const json = Buffer.from(text, 'utf8');
+  if (json.length <= MAX_PART) return { json, stored: e, text };
   const cut = (v: Record<string, unknown> | null | undefined) => (v && JSON.stringify(v).length > MAX_PART ? { truncated: true } : v);
   const small: AuditEvent = {
     ...e,
@@ -375,7 +429,8 @@ function serialise(e: AuditEvent): Buffer {
     ...(e.userAgent ? { userAgent: e.userAgent.slice(0, 1024) } : {}),
     ...(e.errorMessage ? { errorMessage: e.errorMessage.slice(0, 1024) } : {}),
   };
-  return Buffer.from(JSON.stringify(small), 'utf8');
+  const smallText = JSON.stringify(small);
+  return { json: Buffer.from(smallText, 'utf8'), stored: small, text: smallText };
 }
 
 function unavailable(cause: unknown): CofferError {
