@@ -23,6 +23,7 @@ import { createTlsManager, type TlsManager } from '../tls/index.js';
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
 import { openAuditTrail, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
+import { openDiscovery, type Discovery } from '../macie/index.js';
 import { join } from 'node:path';
 
 export interface RunningCoffer {
@@ -59,13 +60,16 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
   let trail: AuditTrail | null = null;
   let iam: IamStore | null = null;
   let tlsRef: TlsManager | null = null;
+  let discovery: Discovery | null = null;
   try {
     const temps = await blobs.cleanupTemp();
     const orphans = await blobs.collectOrphans(await metadata.referencedBlobIds(), 0);
     if (temps || orphans) logger.info({ temps, orphans }, 'removed data left by an interrupted write');
 
     const envelope = createEnvelope({ masterKey: master });
-    const objects = createObjectService({ metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
+    // Sensitive-data discovery: every version the object service commits is queued for classification.
+    discovery = openDiscovery({ path: join(paths.root, 'macie', 'macie.db'), masterKey: master, metadata, clock, logger, settings: config.discovery });
+    const objects = createObjectService({ metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
     const identity = await loadBootstrapIdentity(paths.root);
     // Identities and policies (page-encrypted); the bootstrap admin is provisioned idempotently.
     iam = await openSqliteIamStore({ path: join(paths.root, 'iam', 'iam.db'), masterKey: master, accountId: identity.accountId, clock });
@@ -111,6 +115,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       logger,
       beforeReply: createAuditHook(trail, { accountId: identity.accountId, region: config.region }),
     });
+    await discovery.start({ objects, accountId: identity.accountId, region: config.region });
     // Every non-S3 API registers one service definition; the SigV4 credential scope picks it.
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
@@ -151,6 +156,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
           await tlsManager?.close();
           await trail?.close();
           iam?.close();
+          await discovery?.close();
           await metadata.close();
           await blobs.close();
         })();
@@ -165,6 +171,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     } catch {
       // already failing; the original error matters more
     }
+    await discovery?.close().catch(() => undefined);
     await metadata.close().catch(() => undefined);
     await blobs.close().catch(() => undefined);
     if (err instanceof CofferError) throw err;

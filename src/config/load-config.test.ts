@@ -140,6 +140,9 @@ const INVALID: Record<string, string> = {
   'limits.idleTimeoutMs': '1.5',
   'limits.keepAliveTimeoutMs': '-3',
   'log.level': 'loud',
+  'discovery.onWrite': 'sometimes',
+  'discovery.cpuPercent': '0',
+  'discovery.concurrency': '65',
 };
 
 describe('loadConfig validation errors', () => {

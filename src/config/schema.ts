@@ -118,6 +118,14 @@ export const configSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+    // Sensitive-data discovery in the service (src/macie): every new object version is classified.
+    discovery: z
+      .strictObject({
+        onWrite: bool.default(true),
+        cpuPercent: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 100, 'a percentage')).default(50),
+        concurrency: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 64, 'an integer')).default(2),
+      })
+      .prefault({}),
   })
   .superRefine((c, ctx) => {
     if ((c.tls.certFile === undefined) !== (c.tls.keyFile === undefined)) {

@@ -41,6 +41,9 @@ const ROWS: Row[] = [
   ['limits.idleTimeoutMs', '60000', 'A connection with no bytes in either direction for this long is closed (stalled clients).'],
   ['limits.keepAliveTimeoutMs', '30000', 'How long an idle keep-alive connection is kept open between requests (long enough that SDKs preparing the next multipart part do not race a closing socket).'],
   ['log.level', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.'],
+  ['discovery.onWrite', 'true', 'Classify every new object version for sensitive data after it is stored (durable queue, findings through the Macie API).'],
+  ['discovery.cpuPercent', '50', 'Share of one CPU core (1-100) that classification may use, so request serving is never starved.'],
+  ['discovery.concurrency', '2', 'Object versions classified at the same time (1-64).'],
 ];
 
 /** COFFER_ + the path in SCREAMING_SNAKE case. */

@@ -1,0 +1,108 @@
+/**
+ * Discovery in the service, composed: the discovery database, the write capture around the
+ * metadata store, the on-write worker and (later slices) jobs and actions. Two steps because the
+ * object service is built on the wrapped metadata store and the worker reads through it:
+ *
+ *   const discovery = openDiscovery({ ... metadata ... });
+ *   const objects = createObjectService({ metadata: discovery.metadata, ... });
+ *   await discovery.start({ objects });      // resolves crash-left intents, starts the worker
+ */
+import type { Logger } from 'pino';
+import { deriveKey, type MasterKey } from '../crypto/index.js';
+import { createScanner, managedDetectors, type Scanner } from '../discovery/index.js';
+import type { ObjectService } from '../objects/index.js';
+import type { Clock } from '../shared/index.js';
+import type { MetadataStore, ObjectVersionRecord } from '../storage/metadata/port.js';
+import { captureWrites, resolveIntents } from './capture.js';
+import type { ClassifyContext } from './classify.js';
+import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
+import { openMacieDb, type Db } from './db.js';
+import { MacieStore, type ClassificationOutcome } from './store.js';
+import { startDiscoveryWorker, type DiscoveryWorker } from './worker.js';
+
+export interface DiscoverySettings {
+  /** Classify every new object version (discovery.onWrite). */
+  onWrite: boolean;
+  /** Share of one core scanning may use, 1..100 (discovery.cpuPercent). */
+  cpuPercent: number;
+  /** Versions classified at the same time. */
+  concurrency: number;
+}
+
+export interface OpenDiscoveryOptions {
+  /** The discovery database file, e.g. <data>/macie/macie.db. */
+  path: string;
+  masterKey: MasterKey;
+  metadata: MetadataStore;
+  clock: Clock;
+  logger: Logger;
+  settings: DiscoverySettings;
+}
+
+export interface StartDiscoveryOptions {
+  objects: ObjectService;
+  accountId: string;
+  region: string;
+  /** After each on-write classification (actions). */
+  onClassified?(record: ObjectVersionRecord, outcome: ClassificationOutcome): Promise<void>;
+}
+
+export interface Discovery {
+  /** The metadata store to build the object service on (writes are captured). */
+  readonly metadata: MetadataStore;
+  readonly store: MacieStore;
+  readonly budget: CpuBudget;
+  /** Key of the keyed hashes the engine computes (never stored in findings). */
+  readonly hashKey: Buffer;
+  /** The managed-identifier scanner used by automated discovery. */
+  readonly scanner: Scanner;
+  start(opts: StartDiscoveryOptions): Promise<void>;
+  /** Resolves once every queued version is classified (tests, benchmarks). */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
+  const key = deriveKey(opts.masterKey, 'macie-db/v1');
+  let db: Db;
+  try {
+    db = openMacieDb(opts.path, key);
+  } finally {
+    key.fill(0);
+  }
+  const store = new MacieStore(db, () => opts.clock.now());
+  const hashKey = deriveKey(opts.masterKey, 'macie-hash/v1');
+  const scanner = createScanner({ detectors: managedDetectors(), hashKey });
+  const budget = createCpuBudget(opts.settings.cpuPercent / 100);
+  let worker: DiscoveryWorker | null = null;
+  const metadata = captureWrites(opts.metadata, {
+    store,
+    onWrite: opts.settings.onWrite,
+    onEnqueued: () => worker?.notify(),
+    onError: (err) => opts.logger.error({ err: (err as Error).message }, 'could not queue a new object version for classification; it is queued at the next start'),
+  });
+  return {
+    metadata,
+    store,
+    budget,
+    hashKey,
+    scanner,
+    async start(s) {
+      const queued = await resolveIntents(opts.metadata, store);
+      if (queued > 0) opts.logger.info({ queued }, 'queued object versions written just before an interruption for classification');
+      const context = (): ClassifyContext => ({
+        objects: s.objects, scanner, budget, accountId: s.accountId, region: s.region, now: () => opts.clock.now(),
+        origin: { originType: 'AUTOMATED_SENSITIVE_DATA_DISCOVERY' }, customArns: new Map(), objectTimeoutMs: 120_000,
+      });
+      worker = startDiscoveryWorker({
+        store, objects: s.objects, context, concurrency: opts.settings.concurrency, logger: opts.logger,
+        ...(s.onClassified ? { onClassified: s.onClassified } : {}),
+      });
+    },
+    drained: () => worker?.drained() ?? Promise.resolve(),
+    async close() {
+      await worker?.close();
+      db.close();
+    },
+  };
+}
