@@ -15,6 +15,7 @@ import type { ContextValue, MatchedStatement, Decision } from '../../iam/policy/
 import type { IamStore } from '../../iam/store/index.js';
 import { CofferError, type Clock } from '../../shared/index.js';
 import { groupRoleActions } from './actions/groups-roles.js';
+import { mfaActions } from './actions/mfa.js';
 import { accountActions, entityPolicyActions, managedPolicyActions } from './actions/policies.js';
 import type { IamAction } from './actions/types.js';
 import { simulateActions } from './actions/simulate.js';
@@ -34,6 +35,7 @@ export const IAM_ACTIONS: Readonly<Record<string, IamAction>> = Object.freeze({
   ...entityPolicyActions,
   ...accountActions,
   ...simulateActions,
+  ...mfaActions,
 });
 
 export interface IamHandlerDeps {

@@ -8,7 +8,7 @@
  */
 
 /** The store port (all methods async; errors are 'iam.*' CofferErrors). */
-export type { IamStore } from './port.js';
+export type { IamStore, MfaStore, SessionStore } from './port.js';
 /** Opens (creating and migrating) the SQLite identity store keyed by HKDF(master, 'iam-db/v1'). */
 export { openSqliteIamStore, type SqliteIamStoreOptions } from './open-sqlite-iam-store.js';
 /** findSecret for SigV4 over the store, with per-revision caching of compiled policies. */
@@ -21,3 +21,5 @@ export { hashPassword, verifyPassword, checkPassword } from './password.js';
 export { validateName, validatePath, arnOf, isoDate, newAccessKeyId, newSecretAccessKey } from './names.js';
 /** Store entities. */
 export * from './types.js';
+/** Virtual MFA devices and STS session records. */
+export * from './mfa-session-types.js';

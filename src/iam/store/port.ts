@@ -24,9 +24,14 @@ import type {
   User,
 } from './types.js';
 
+import type { MfaAssignment, MfaCheck, MfaDevice, StsSessionInput, StsSessionRecord } from './mfa-session-types.js';
 export interface IamStore {
   readonly accountId: string;
   /** Increases on every change; caches of compiled policies compare it. */
+  /** Virtual MFA devices (seeds sealed) and code checks. */
+  readonly mfa: MfaStore;
+  /** STS sessions (temporary access keys). */
+  readonly sessions: SessionStore;
   revision(): number;
 
   /** `userId` keeps an existing id (AIDA + 17 base32 characters) when importing a user; otherwise a new one is made. */
@@ -102,4 +107,31 @@ export interface IamStore {
   rolePolicyDocuments(roleName: string): Promise<PrincipalPolicyDocuments>;
 
   close(): void;
+}
+
+/** Virtual MFA devices. Errors: 'iam.no_such_entity', 'iam.entity_already_exists', 'iam.delete_conflict', 'iam.invalid_authentication_code'. */
+export interface MfaStore {
+  /** Returns the base32 seed once; it is stored sealed. */
+  createVirtualMfaDevice(input: { name: string; path?: string }): Promise<{ device: MfaDevice; base32Seed: string }>;
+  getMfaDevice(serial: string): Promise<MfaDevice>;
+  listVirtualMfaDevices(options?: ListOptions & { assignment?: MfaAssignment }): Promise<Page<MfaDevice>>;
+  listMfaDevices(userName: string): Promise<MfaDevice[]>;
+  /** Two codes of consecutive steps (±10 steps of now); later codes must be of later steps. */
+  enableMfaDevice(userName: string, serial: string, code1: string, code2: string): Promise<void>;
+  /** Two consecutive codes; clears the device's and the user's lockout. */
+  resyncMfaDevice(userName: string, serial: string, code1: string, code2: string): Promise<void>;
+  deactivateMfaDevice(userName: string, serial: string): Promise<void>;
+  /** Refuses ('iam.delete_conflict') while the device is enabled for a user. */
+  deleteVirtualMfaDevice(serial: string): Promise<void>;
+  /** One code for a device enabled for the user: ±1 step, each step once, failures limited. */
+  checkMfaCode(userName: string, serial: string, code: string): Promise<MfaCheck>;
+}
+
+/** STS sessions: temporary keys with sealed secrets and hashed tokens. */
+export interface SessionStore {
+  createSession(session: StsSessionInput): Promise<void>;
+  /** The session with its opened secret and the revocation mark of its user or role; null when unknown. */
+  findSession(accessKeyId: string): Promise<StsSessionRecord | null>;
+  /** Voids all sessions of a user or role issued up to now; returns how many were still active. */
+  revokeSessions(kind: 'user' | 'role', name: string): Promise<number>;
 }

@@ -59,6 +59,30 @@ const MIGRATIONS: readonly string[] = [
     hash TEXT NOT NULL, created INTEGER NOT NULL, reset_required INTEGER NOT NULL
   ) STRICT;
   `,
+  // v2: virtual MFA devices (seeds sealed), per-user MFA failure counters, STS sessions, session revocations.
+  `
+  CREATE TABLE mfa_devices (
+    serial TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, path TEXT NOT NULL,
+    user_name TEXT COLLATE NOCASE REFERENCES users (name) ON UPDATE CASCADE,
+    sealed_seed BLOB NOT NULL, created INTEGER NOT NULL, enabled INTEGER,
+    last_step INTEGER, failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX mfa_devices_by_user ON mfa_devices (user_name);
+  CREATE TABLE mfa_user_attempts (
+    user_name TEXT PRIMARY KEY COLLATE NOCASE, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE sts_sessions (
+    access_key_id TEXT PRIMARY KEY, sealed_secret BLOB NOT NULL, token_hash BLOB NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')), user_name TEXT COLLATE NOCASE, role_name TEXT COLLATE NOCASE,
+    session_name TEXT, created INTEGER NOT NULL, expires INTEGER NOT NULL, mfa_time INTEGER,
+    session_policy TEXT, policy_arns TEXT NOT NULL, source_arn TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX sts_sessions_by_expiry ON sts_sessions (expires);
+  CREATE TABLE session_revocations (
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'role')), name TEXT NOT NULL COLLATE NOCASE, before INTEGER NOT NULL,
+    PRIMARY KEY (kind, name)
+  ) STRICT;
+  `,
 ];
 
 /** Applies pending migrations; refuses a database written by a newer build. */

@@ -9,6 +9,8 @@ import { arnOf, isoDate, newAccessKeyId, newId, newSecretAccessKey, validateName
 import { checkPassword as checkPasswordRules, hashPassword, verifyPassword } from './password.js';
 import type { SecretSealer } from './secret-seal.js';
 import { SqlitePolicies } from './sqlite-policies.js';
+import { SqliteMfa } from './sqlite-mfa.js';
+import { SqliteSessions } from './sqlite-sessions.js';
 import { alreadyExists, deleteConflict, isConstraint, limitExceeded, noSuchEntity, paged, type Row, type Sql } from './sql.js';
 import {
   DEFAULT_PASSWORD_POLICY,
@@ -31,10 +33,14 @@ const MAX_TAGS = 50;
 export class SqliteIamStore extends SqlitePolicies implements IamStore {
   readonly #sealer: SecretSealer;
 
+  readonly mfa: SqliteMfa;
+  readonly sessions: SqliteSessions;
   constructor(sql: Sql, accountId: string, sealer: SecretSealer, clock: Clock) {
     super(sql, accountId, clock);
     this.#sealer = sealer;
   }
+    this.mfa = new SqliteMfa(sql, accountId, sealer, clock, (name) => this.#userRow(name).name as string);
+    this.sessions = new SqliteSessions(sql, sealer, clock);
 
   revision(): number {
     return this.sql.revision();
@@ -139,6 +145,7 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
         ["SELECT 1 FROM attachments WHERE kind = 'user' AND entity = ?", 'attached policies'],
         ["SELECT 1 FROM inline_policies WHERE kind = 'user' AND entity = ?", 'inline policies'],
       ];
+        ['SELECT 1 FROM mfa_devices WHERE user_name = ?', 'MFA devices'],
       for (const [q, what] of blockers) if (this.sql.get(q, name)) throw deleteConflict(`Cannot delete entity, must remove ${what} first.`);
       this.sql.run("DELETE FROM tags WHERE kind = 'user' AND entity = ?", name);
       this.sql.run('DELETE FROM users WHERE name = ?', name);
