@@ -15,6 +15,8 @@ import { loadBootstrapIdentity, openSecret } from '../iam/index.js';
 import { createAccessKeyResolver, openSqliteIamStore, provisionAdminUser, type IamStore } from '../iam/store/index.js';
 import { createS3Authorizer } from './s3-authorize.js';
 import { iamService } from './iam-route.js';
+import { kmsService } from './kms-route.js';
+import { KmsStore, createKms } from '../kms/index.js';
 import { cloudtrailService } from './cloudtrail-route.js';
 import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute } from './service-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
@@ -47,7 +49,11 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { svc: 'coffer' }, redact: { paths: ['req.headers.authorization', '*.authorization', '*.secretAccessKey', '*.password'], censor: '[redacted]' } }, pino.destination(2));
 }
 
-export async function startCoffer(config: CofferConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningCoffer> {
+export async function startCoffer(
+  config: CofferConfig,
+  /** `kmsClock`: the KMS's own time source (default `clock`), so in-process tests can let a key's deletion date pass without skewing SigV4. */
+  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock } = {},
+): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
   const clock = opts.clock ?? systemClock;
   const paths = dataDirPaths(config.dataDir);
@@ -59,6 +65,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
   const blobs = await openLocalDiskBlobStore({ dir: paths.blobs });
   let trail: AuditTrail | null = null;
   let iam: IamStore | null = null;
+  let kmsStore: KmsStore | null = null;
   let tlsRef: TlsManager | null = null;
   let discovery: Discovery | null = null;
   try {
@@ -80,6 +87,16 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
       secretAccessKey: openSecret(master, identity.admin.accessKeyId, identity.admin.sealedSecret),
       createdMs: Date.parse(identity.admin.createdAt),
     });
+    // Customer managed KMS keys (page-encrypted kms/kms.db); due deletions are also completed lazily on use.
+    kmsStore = KmsStore.open({ path: join(paths.root, 'kms', 'kms.db'), masterKey: master });
+    const kms = createKms({ store: kmsStore, masterKey: master, clock: opts.kmsClock ?? clock, region: config.region, accountId: identity.accountId });
+    const kmsSweep = setInterval(() => {
+      try {
+        kms.sweep();
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'could not complete a scheduled KMS key deletion');
+      }
+    }, 60_000).unref();
     const resolver = createAccessKeyResolver({ store: iam, clock });
     const findSecret = resolver.findSecret.bind(resolver);
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
@@ -120,6 +137,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
       iamService({ store: iam, clock, accountId: identity.accountId }),
+      kmsService({ kms }),
       cloudtrailService({ trail }),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
@@ -156,6 +174,9 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
           await tlsManager?.close();
           await trail?.close();
           iam?.close();
+          clearInterval(kmsSweep);
+          kms.close();
+          kmsStore?.close();
           await discovery?.close();
           await metadata.close();
           await blobs.close();
@@ -168,6 +189,7 @@ export async function startCoffer(config: CofferConfig, opts: { logger?: Logger;
     await trail?.close().catch(() => undefined);
     try {
       iam?.close();
+      kmsStore?.close();
     } catch {
       // already failing; the original error matters more
     }
