@@ -21,7 +21,7 @@ import { cloudtrailService } from './cloudtrail-route.js';
 import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute } from './service-route.js';
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
-import { createTlsManager, type TlsManager } from '../tls/index.js';
+import { checkFipsAtStart, createTlsManager, type TlsManager } from '../tls/index.js';
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
 import { openAuditTrail, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
@@ -31,6 +31,9 @@ import { join } from 'node:path';
 export interface RunningCoffer {
   url: string;
   port: number;
+  /** The FIPS endpoint (config fips.mode endpoint|strict), else null. */
+  fipsUrl: string | null;
+  fipsPort: number | null;
   caCertFile: string | null;
   /** Re-reads the certificate files (SIGHUP). */
   reloadTls(): Promise<void>;
@@ -56,6 +59,8 @@ export async function startCoffer(
 ): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
   const clock = opts.clock ?? systemClock;
+  // fips strict: refuse to start before touching any data unless the OpenSSL FIPS provider is active.
+  const fips = config.fips.mode !== 'off' ? checkFipsAtStart(config.fips.mode) : null;
   const paths = dataDirPaths(config.dataDir);
   await readMarker(config.dataDir);
   const { key: master, warnings } = await loadMasterKey(config.dataDir);
@@ -157,20 +162,47 @@ export async function startCoffer(
       requestTimeoutMs: config.limits.requestTimeoutMs,
       idleTimeoutMs: config.limits.idleTimeoutMs,
       keepAliveTimeoutMs: config.limits.keepAliveTimeoutMs,
+      maxConnectionsPerSource: config.limits.maxConnectionsPerSource,
       logger,
       handle: dispatch,
     });
+    // The FIPS endpoint: the same request handler behind a second listener whose TLS offers only
+    // FIPS-approved suites (src/tls/fips); the request path's algorithms are listed there too.
+    let fipsListener: Awaited<ReturnType<typeof startListener>> | null = null;
+    if (fips && tlsManager) {
+      const fipsTls = tlsManager;
+      fipsListener = await startListener({
+        host: config.fips.listen.host,
+        port: config.fips.listen.port,
+        tls: fipsTls.serverOptions('fips'),
+        onServer: (server) => void fipsTls.attach(server as HttpsServer, 'fips'),
+        maxHeaderBytes: config.limits.maxHeaderBytes,
+        headersTimeoutMs: config.limits.headersTimeoutMs,
+        requestTimeoutMs: config.limits.requestTimeoutMs,
+        idleTimeoutMs: config.limits.idleTimeoutMs,
+        keepAliveTimeoutMs: config.limits.keepAliveTimeoutMs,
+        maxConnectionsPerSource: config.limits.maxConnectionsPerSource,
+        logger,
+        handle: dispatch,
+      }).catch(async (err: unknown) => {
+        await listener.close(0);
+        throw err;
+      });
+      logger[fips.providerActive ? 'info' : 'warn']({ fips: fips.mode, providerActive: fips.providerActive, url: fipsListener.url }, fips.summary);
+    }
     let closing: Promise<void> | null = null;
     return {
       url: listener.url,
       port: listener.port,
+      fipsUrl: fipsListener?.url ?? null,
+      fipsPort: fipsListener?.port ?? null,
       caCertFile,
       reloadTls: async () => {
         if (tlsManager) await tlsManager.reload('manual');
       },
       close() {
         closing ??= (async () => {
-          await listener.close(config.shutdownGraceMs);
+          await Promise.all([listener.close(config.shutdownGraceMs), fipsListener?.close(config.shutdownGraceMs)]);
           await tlsManager?.close();
           await trail?.close();
           iam?.close();

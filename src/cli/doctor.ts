@@ -9,9 +9,9 @@
  * Exit 0 when healthy, 1 with the warnings listed (2 for unusable arguments, like other commands).
  */
 import type { Command } from 'commander';
-import { loadConfig, serverCertificateNames, type CofferConfig, type ConfigOverrides } from '../config/index.js';
+import { loadConfig, serverCertificateNames, type ConfigOverrides, type ListenAddress } from '../config/index.js';
 import { systemClock, type Clock } from '../shared/index.js';
-import { diagnoseTls, FIPS_MODES, modeOf, type FipsMode, type TlsDiagnosis } from '../tls/index.js';
+import { diagnoseTls, modeOf, type FipsMode, type TlsDiagnosis } from '../tls/index.js';
 import { join, resolve } from 'node:path';
 
 export interface DoctorOptions {
@@ -21,6 +21,8 @@ export interface DoctorOptions {
   /** Names the certificate must cover. */
   names?: readonly string[];
   fipsMode?: FipsMode;
+  /** Address of the FIPS endpoint (HOST:PORT) when fipsMode is not off, for the report. */
+  fipsListen?: string;
   fipsProviderActive?: boolean;
   clock?: Clock;
 }
@@ -32,8 +34,12 @@ export interface DoctorReport {
   readonly dataDir: { readonly path: string; readonly mode: number | null };
   readonly masterKey: { readonly path: string; readonly mode: number | null };
   readonly tls: TlsDiagnosis;
+  /** HOST:PORT of the FIPS endpoint, or null when fips mode is off. */
+  readonly fipsEndpoint: string | null;
   readonly warnings: readonly string[];
 }
+
+const formatListen = (l: ListenAddress) => (l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`);
 
 const octal = (m: number | null) => (m === null ? 'missing' : `0${m.toString(8).padStart(3, '0')}`);
 
@@ -68,7 +74,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   if (dirMode === null) warnings.push(...tls.warnings.filter((w) => !/ is missing/.test(w)));
   else warnings.push(...tls.warnings);
   return Object.freeze({
-    healthy: warnings.length === 0, node, openssl, dataDir: { path: dataDir, mode: dirMode }, masterKey: { path: masterKey, mode: keyMode }, tls, warnings,
+    healthy: warnings.length === 0, node, openssl, dataDir: { path: dataDir, mode: dirMode }, masterKey: { path: masterKey, mode: keyMode }, tls,
+    fipsEndpoint: (options.fipsMode ?? 'off') !== 'off' ? options.fipsListen ?? null : null, warnings,
   });
 }
 
@@ -88,7 +95,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     lines.push(`      valid        ${c.notBefore.toISOString()} to ${c.notAfter.toISOString()} (${c.daysLeft} days left)`);
     lines.push(`      SHA-256      ${c.fingerprint256}`);
   }
-  lines.push(`  FIPS            mode ${r.tls.fips.mode}; provider ${r.tls.fips.providerActive ? 'active' : 'not active'}`);
+  lines.push(`  FIPS            mode ${r.tls.fips.mode}; provider ${r.tls.fips.providerActive ? 'active' : 'not active'}${r.fipsEndpoint ? `; endpoint ${r.fipsEndpoint}` : ''}`);
   lines.push(`    ${r.tls.fips.summary}`);
   lines.push('');
   if (r.healthy) lines.push('Healthy: no warnings.');
@@ -97,19 +104,6 @@ export function formatDoctorReport(r: DoctorReport): string {
     for (const w of r.warnings) lines.push(`  - ${w}`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** The configured FIPS mode, once config has a `fips` setting (off|endpoint|strict); "off" until then. */
-function fipsModeOf(config: CofferConfig): FipsMode {
-  const v = (config as unknown as { fips?: unknown }).fips;
-  const mode = typeof v === 'object' && v !== null ? (v as { mode?: unknown }).mode : v;
-  return (FIPS_MODES as readonly unknown[]).includes(mode) ? (mode as FipsMode) : 'off';
-}
-
-/** Extra names the FIPS listener's certificate must cover, once config has `fipsServerNames`. */
-function fipsNamesOf(config: CofferConfig): string[] {
-  const v = (config as unknown as { fipsServerNames?: unknown }).fipsServerNames;
-  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
 }
 
 /** Adds `coffer doctor [--data-dir DIR] [--config FILE] [--json]` to `program`. Sets process.exitCode 0 or 1. */
@@ -124,12 +118,13 @@ export function registerDoctorCommand(program: Command, io: { write?: (text: str
     .action(async (flags: { dataDir?: string; config?: string; json?: boolean }) => {
       const overrides: ConfigOverrides = flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {};
       const config = loadConfig({ overrides, ...(flags.config ? { file: flags.config } : {}) });
-      const fipsMode = fipsModeOf(config);
       const report = await runDoctor({
         dataDir: config.dataDir,
         ...(config.tls.certFile !== undefined && config.tls.keyFile !== undefined ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile } : {}),
-        names: [...serverCertificateNames(config), ...(fipsMode === 'off' ? [] : fipsNamesOf(config))],
-        fipsMode,
+        // Includes fips.serverNames when the FIPS endpoint is on: one certificate serves both listeners.
+        names: serverCertificateNames(config),
+        fipsMode: config.fips.mode,
+        ...(config.fips.mode !== 'off' ? { fipsListen: formatListen(config.fips.listen) } : {}),
       });
       write(flags.json ? JSON.stringify(report) + '\n' : formatDoctorReport(report));
       process.exitCode = report.healthy ? 0 : 1;

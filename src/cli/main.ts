@@ -80,6 +80,7 @@ export function buildProgram(): Command {
       }
       const running = await startCoffer(config);
       const lines = [`Coffer is serving S3 on ${running.url}`];
+      if (running.fipsUrl) lines.push(`  FIPS endpoint (fips ${config.fips.mode}) on ${running.fipsUrl}`);
       if (running.caCertFile) {
         lines.push(`  CA certificate: ${running.caCertFile}`);
         const host = running.url.replace('127.0.0.1', 'localhost');

@@ -44,6 +44,8 @@ describe('loadConfig defaults and precedence', () => {
     assert.equal(c.limits.maxXmlBodyBytes, 1024 * 1024);
     assert.equal(c.limits.maxObjectSize, 5 * 1024 ** 3);
     assert.equal(c.log.level, 'info');
+    assert.deepEqual(c.fips, { mode: 'off', listen: { host: '127.0.0.1', port: 9443 }, serverNames: [] });
+    assert.equal(c.limits.maxConnectionsPerSource, 256);
   });
 
   it('lets the config file override defaults, the environment override the file, and flags override both', () => {
@@ -129,6 +131,9 @@ const INVALID: Record<string, string> = {
   'tls.certFile': 'x\0y',
   'tls.keyFile': 'x\0y',
   'tls.minVersion': 'TLSv1.1',
+  'fips.mode': 'on',
+  'fips.listen': 'localhost',
+  'fips.serverNames': 'bad name',
   shutdownGraceMs: '-1',
   'limits.maxHeaderBytes': '12',
   'limits.maxXmlBodyBytes': 'lots',
@@ -139,6 +144,7 @@ const INVALID: Record<string, string> = {
   'limits.requestTimeoutMs': '2d',
   'limits.idleTimeoutMs': '1.5',
   'limits.keepAliveTimeoutMs': '-3',
+  'limits.maxConnectionsPerSource': '0',
   'log.level': 'loud',
   'discovery.onWrite': 'sometimes',
   'discovery.cpuPercent': '0',
@@ -207,6 +213,13 @@ describe('loadConfig validation errors', () => {
   it('requires tls.certFile and tls.keyFile together', () => {
     assert.match(failure({ env: { COFFER_TLS_CERT_FILE: '/etc/c.pem' } }).message, /^tls\.keyFile: required when/);
     assert.match(failure({ env: { COFFER_TLS_KEY_FILE: '/etc/k.pem' } }).message, /^tls\.certFile: required when/);
+  });
+
+  it('refuses the FIPS endpoint with plain HTTP or on the main listen address', () => {
+    assert.match(failure({ env: { COFFER_FIPS_MODE: 'endpoint', COFFER_INSECURE_HTTP: 'true' } }).message, /^COFFER_FIPS_MODE: the FIPS endpoint needs TLS/);
+    assert.match(failure({ env: { COFFER_FIPS_MODE: 'strict', COFFER_LISTEN: '127.0.0.1:9443' } }).message, /^fips\.listen: must differ from listen/);
+    const c = loadConfig({ env: { COFFER_FIPS_MODE: 'endpoint', COFFER_FIPS_LISTEN: '127.0.0.1:0', COFFER_LISTEN: '127.0.0.1:0' }, cwd: dir });
+    assert.deepEqual(c.fips, { mode: 'endpoint', listen: { host: '127.0.0.1', port: 0 }, serverNames: [] });
   });
 
   it('requires the headers timeout not to exceed the request timeout', () => {

@@ -83,6 +83,16 @@ const nonEmptyPath = text((s) => s.length > 0 && !s.includes('\0'), 'a file syst
 /** TLS protocol versions Coffer accepts as a floor; anything older is refused. */
 export const TLS_MIN_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
 
+/** FIPS endpoint modes: none, a listener restricted to FIPS-approved suites, or that and a required OpenSSL FIPS provider. */
+export const FIPS_ENDPOINT_MODES = ['off', 'endpoint', 'strict'] as const;
+
+function count(min: number, max: number) {
+  return leaf<number | string, number>((v) => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+    return ranged(n, min, max, 'an integer');
+  });
+}
+
 /** Log levels (pino's names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -103,6 +113,14 @@ export const configSchema = z
         minVersion: oneOf(TLS_MIN_VERSIONS, ' (versions below TLS 1.2 are refused)').default('TLSv1.2'),
       })
       .prefault({}),
+    // A second TLS listener for FIPS clients (its own port and host name, e.g. s3-fips.DOMAIN).
+    fips: z
+      .strictObject({
+        mode: oneOf(FIPS_ENDPOINT_MODES).default('off'),
+        listen: listen.default({ host: '127.0.0.1', port: 9443 }),
+        serverNames: names.default([]),
+      })
+      .prefault({}),
     shutdownGraceMs: millis(0, 600_000).default(10_000),
     limits: z
       .strictObject({
@@ -115,6 +133,7 @@ export const configSchema = z
         requestTimeoutMs: millis(0, 86_400_000).default(3_600_000),
         idleTimeoutMs: millis(100, 3_600_000).default(60_000),
         keepAliveTimeoutMs: millis(0, 600_000).default(30_000),
+        maxConnectionsPerSource: count(1, 1_000_000).default(256),
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
@@ -131,6 +150,12 @@ export const configSchema = z
     if ((c.tls.certFile === undefined) !== (c.tls.keyFile === undefined)) {
       const missing = c.tls.certFile === undefined ? 'certFile' : 'keyFile';
       ctx.addIssue({ code: 'custom', path: ['tls', missing], message: 'required when the other of tls.certFile and tls.keyFile is set', input: undefined });
+    }
+    if (c.fips.mode !== 'off' && c.insecureHttp) {
+      ctx.addIssue({ code: 'custom', path: ['fips', 'mode'], message: 'the FIPS endpoint needs TLS; it cannot be used with insecureHttp', input: c.fips.mode });
+    }
+    if (c.fips.mode !== 'off' && c.fips.listen.port !== 0 && c.fips.listen.port === c.listen.port && c.fips.listen.host === c.listen.host) {
+      ctx.addIssue({ code: 'custom', path: ['fips', 'listen'], message: 'must differ from listen (the FIPS endpoint is a second listener)', input: undefined });
     }
     const l = c.limits;
     if (l.requestTimeoutMs !== 0 && l.headersTimeoutMs > l.requestTimeoutMs) {

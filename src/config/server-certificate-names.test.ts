@@ -12,4 +12,10 @@ describe('serverCertificateNames', () => {
     assert.deepEqual(serverCertificateNames(loadConfig({ env: { COFFER_LISTEN: '[::]:9000' } })), []);
     assert.deepEqual(serverCertificateNames(loadConfig({ env: { COFFER_LISTEN: '0.0.0.0:9000' } })), []);
   });
+
+  it('adds the FIPS endpoint names and listen host only when the FIPS endpoint is on', () => {
+    const env = { COFFER_FIPS_SERVER_NAMES: 's3-fips.example.com', COFFER_FIPS_LISTEN: '10.0.0.6:9443', COFFER_LISTEN: '[::]:9000' };
+    assert.deepEqual(serverCertificateNames(loadConfig({ env })), []);
+    assert.deepEqual(serverCertificateNames(loadConfig({ env: { ...env, COFFER_FIPS_MODE: 'endpoint' } })), ['s3-fips.example.com', '10.0.0.6']);
+  });
 });

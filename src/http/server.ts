@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import type { Logger } from 'pino';
+import { limitConnectionsPerSource } from './connection-limit.js';
 
 export interface ListenerOptions {
   host: string;
@@ -21,6 +22,8 @@ export interface ListenerOptions {
   keepAliveTimeoutMs: number;
   logger: Logger;
   handle: (req: http.IncomingMessage, res: http.ServerResponse, secureTransport: boolean) => Promise<void>;
+  /** Open connections one client address may hold; more are closed at once and logged (rate-limited). */
+  maxConnectionsPerSource?: number;
   /** Receives the server once created (e.g. so certificate reloads can update its context). */
   onServer?: (server: http.Server | https.Server) => void;
 }
@@ -54,6 +57,7 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
   };
   const server = secure ? https.createServer({ ...serverOptions, ...opts.tls }, listener) : http.createServer(serverOptions, listener);
   opts.onServer?.(server);
+  if (opts.maxConnectionsPerSource !== undefined) limitConnectionsPerSource(server, { maxPerSource: opts.maxConnectionsPerSource, logger: opts.logger });
   // Idle sockets (stalled uploads, silent keep-alive peers) are closed after idleTimeoutMs.
   server.setTimeout(opts.idleTimeoutMs, (socket) => socket.destroy());
   server.on('tlsClientError', (err, socket) => {

@@ -27,7 +27,7 @@ export {
 export { inspectCertificate, nameMatch, type CertificateInfo } from './certificate-info.js';
 /** The FIPS endpoint's TLS policy and the OpenSSL FIPS provider status / strict-mode check. */
 export {
-  fipsServerOptions, fipsStatus, assertFipsProvider, FIPS_TLS13_CIPHERSUITES, FIPS_TLS12_CIPHERS, FIPS_ECDH_CURVES, FIPS_SIGALGS,
+  fipsServerOptions, fipsStatus, assertFipsProvider, checkFipsAtStart, FIPS_TLS13_CIPHERSUITES, FIPS_TLS12_CIPHERS, FIPS_ECDH_CURVES, FIPS_SIGALGS,
   FIPS_MODES, type FipsMode, type FipsStatus,
 } from './fips/index.js';
 /** Read-only health check of the TLS material and FIPS status (for `coffer doctor`). */

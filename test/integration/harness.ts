@@ -26,6 +26,9 @@ export interface Coffer extends Credentials {
   /** https://localhost:PORT */
   endpoint: string;
   port: number;
+  /** The FIPS endpoint's port and https://localhost:PORT when started with fips.mode endpoint|strict, else null. */
+  fipsPort: number | null;
+  fipsEndpoint: string | null;
   ca: string;
   process: ChildProcess;
   stdout(): string;
@@ -87,6 +90,9 @@ async function launch(dataDir: string, creds: Credentials, extraArgs: string[] =
     });
   });
   const port = Number(new URL(url).port);
+  // Printed in the same write as the main URL.
+  const fipsUrl = /FIPS endpoint \(fips \w+\) on (https:\/\/\S+)/.exec(out)?.[1];
+  const fipsPort = fipsUrl ? Number(new URL(fipsUrl).port) : null;
   const ca = await readFile(creds.caCertFile, 'utf8');
   const endpoint = `${url.startsWith('https') ? 'https' : 'http'}://localhost:${port}`;
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -96,6 +102,8 @@ async function launch(dataDir: string, creds: Credentials, extraArgs: string[] =
     dataDir,
     endpoint,
     port,
+    fipsPort,
+    fipsEndpoint: fipsPort === null ? null : `https://localhost:${fipsPort}`,
     ca,
     process: child,
     stdout: () => out,

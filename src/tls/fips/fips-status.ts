@@ -73,3 +73,13 @@ function isProviderActive(): boolean {
     return false;
   }
 }
+
+/**
+ * The start-up check of the FIPS endpoint: in `strict` mode throws `tls.fips_provider_inactive`
+ * unless the provider is active; otherwise returns the status, whose summary the caller logs
+ * (it says plainly that the restricted endpoint is not a validated module).
+ */
+export function checkFipsAtStart(mode: FipsMode, options: { providerActive?: boolean } = {}): FipsStatus {
+  if (mode === 'strict') assertFipsProvider(options);
+  return fipsStatus({ mode, ...options });
+}

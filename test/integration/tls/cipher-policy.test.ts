@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  allTls12Ciphers, ecdsaFiles, rsaFiles, sClient, startPolicyServer, type PemFiles, type PolicyServer,
+  acceptedOutOf, allTls12Ciphers, ecdsaFiles, groupOf, rsaFiles, sClient, startPolicyServer, type PemFiles, type PolicyServer,
 } from './openssl-fixtures.js';
 
 const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'];
@@ -19,40 +19,11 @@ async function serverErrors(s: PolicyServer): Promise<string> {
   return s.clientErrors.map((e) => e.message).join('\n');
 }
 
-/**
- * Everything the server accepts out of `offered`: offer the whole list, note what the server picks,
- * drop it and offer the rest again until the handshake fails. One handshake per accepted item
- * (plus one) instead of one per item, and just as complete: a refused remainder means no item of it
- * is acceptable.
- */
-async function acceptedOutOf(offered: readonly string[], attempt: (list: string[]) => Promise<string | undefined>): Promise<string[]> {
-  const left = [...offered];
-  const accepted: string[] = [];
-  for (let i = 0; i <= offered.length && left.length > 0; i++) {
-    const picked = await attempt(left);
-    if (picked === undefined) break;
-    accepted.push(picked);
-    const at = left.indexOf(picked);
-    if (at < 0) break; // picked something not offered: reported in `accepted`, and the assertion fails
-    left.splice(at, 1);
-  }
-  return accepted.sort();
-}
-
 const accepted12 = (s: PolicyServer, ciphers: readonly string[]) =>
   acceptedOutOf(ciphers, async (list) => (await sClient(s.port, ['-tls1_2', '-cipher', `${list.join(':')}:@SECLEVEL=0`])).cipher);
 
 const accepted13 = (s: PolicyServer) =>
   acceptedOutOf(TLS13_SUITES, async (list) => (await sClient(s.port, ['-tls1_3', '-ciphersuites', list.join(':')])).cipher);
-
-/** Group name of an s_client "Server Temp Key" line. */
-function groupOf(tempKey: string | undefined): string | undefined {
-  if (tempKey === undefined) return undefined;
-  const known: Record<string, string> = { X25519: 'X25519', X448: 'X448', prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-  for (const [k, v] of Object.entries(known)) if (tempKey.includes(k)) return v;
-  const dh = /^DH, (\d+) bits/.exec(tempKey);
-  return dh ? `ffdhe${dh[1]}` : tempKey;
-}
 
 /** Groups accepted; use an RSA certificate for TLS 1.2, where an ECDSA P-256 certificate needs P-256 offered. */
 const acceptedGroups = (s: PolicyServer, version: '-tls1_2' | '-tls1_3') =>

@@ -94,9 +94,9 @@ export interface SClientResult {
   output: string;
 }
 
-/** Runs `openssl s_client -brief` against 127.0.0.1:port with SNI "localhost" (unless `args` has -noservername) plus `args`; `brief: false` prints certificates too. */
+/** Runs `openssl s_client -brief` against 127.0.0.1:port with SNI "localhost" (unless `args` has -noservername or its own -servername) plus `args`; `brief: false` prints certificates too. */
 export async function sClient(port: number, args: string[], caFile?: string, brief = true): Promise<SClientResult> {
-  const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...(args.includes('-noservername') ? [] : ['-servername', 'localhost']), ...(brief ? ['-brief'] : []), ...(caFile ? ['-CAfile', caFile] : []), ...args], 10_000);
+  const r = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...(args.includes('-noservername') || args.includes('-servername') ? [] : ['-servername', 'localhost']), ...(brief ? ['-brief'] : []), ...(caFile ? ['-CAfile', caFile] : []), ...args], 10_000);
   const output = `${r.stdout}\n${r.stderr}`;
   // A usage error would look like a refused handshake; never let it pass as one.
   if (/Use -help for summary/.test(output)) throw new Error(`openssl s_client usage error: ${output.slice(0, 300)}`);
@@ -119,4 +119,33 @@ export async function sClient(port: number, args: string[], caFile?: string, bri
 export async function allTls12Ciphers(): Promise<string[]> {
   const r = await run('openssl', ['ciphers', '-tls1_2', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0']);
   return r.stdout.trim().split(':').filter((c) => c && !c.startsWith('TLS_') && !/PSK|SRP/.test(c));
+}
+
+/**
+ * Everything the server accepts out of `offered`: offer the whole list, note what the server picks,
+ * drop it and offer the rest again until the handshake fails. One handshake per accepted item
+ * (plus one) instead of one per item, and just as complete: a refused remainder means no item of it
+ * is acceptable.
+ */
+export async function acceptedOutOf(offered: readonly string[], attempt: (list: string[]) => Promise<string | undefined>): Promise<string[]> {
+  const left = [...offered];
+  const accepted: string[] = [];
+  for (let i = 0; i <= offered.length && left.length > 0; i++) {
+    const picked = await attempt(left);
+    if (picked === undefined) break;
+    accepted.push(picked);
+    const at = left.indexOf(picked);
+    if (at < 0) break; // picked something not offered: reported in `accepted`, and the assertion fails
+    left.splice(at, 1);
+  }
+  return accepted.sort();
+}
+
+/** Group name of an s_client "Server Temp Key" line. */
+export function groupOf(tempKey: string | undefined): string | undefined {
+  if (tempKey === undefined) return undefined;
+  const known: Record<string, string> = { X25519: 'X25519', X448: 'X448', prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+  for (const [k, v] of Object.entries(known)) if (tempKey.includes(k)) return v;
+  const dh = /^DH, (\d+) bits/.exec(tempKey);
+  return dh ? `ffdhe${dh[1]}` : tempKey;
 }
