@@ -20,10 +20,77 @@ import { callerConditionKeys } from './request-keys.js';
 import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { S3Operation, S3OperationName } from '../http/s3/operations.js';
 import type { Target } from '../http/s3/router.js';
-import { compileBucketPolicy } from '../http/s3/handlers/bucket-policy.js';
+import { compileBucketPolicy, isPublicPolicy } from '../http/s3/handlers/bucket-policy.js';
 
 /** Most compiled bucket policies kept in memory; least recently stored ones are dropped first. */
 const POLICY_CACHE_SIZE = 1024;
+
+/** A bucket's compiled policy, and whether it is public (for RestrictPublicBuckets). */
+export interface CompiledBucketPolicy {
+  compiled: CompiledPolicy;
+  isPublic: boolean;
+}
+
+/**
+ * Compiled bucket policies by bucket, compiled once per stored document (the text is compared,
+ * so a replaced policy is recompiled); the least recently stored are dropped first.
+ */
+export function createBucketPolicyCache(bucketPolicy: (bucket: string) => Promise<string | null>): (bucket: string | null) => Promise<CompiledBucketPolicy | null> {
+  const cache = new Map<string, { text: string; policy: CompiledBucketPolicy }>();
+  return async (bucket) => {
+    if (bucket === null) return null;
+    const text = await bucketPolicy(bucket);
+    if (text === null) {
+      cache.delete(bucket);
+      return null;
+    }
+    const hit = cache.get(bucket);
+    if (hit && hit.text === text) return hit.policy;
+    // Stored documents were validated on save; a document this build cannot parse fails closed
+    // (the error reaches the client as InternalError and the log).
+    const compiled = compileBucketPolicy(bucket, text);
+    const policy = { compiled, isPublic: isPublicPolicy(compiled) };
+    cache.delete(bucket);
+    cache.set(bucket, { text, policy });
+    if (cache.size > POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return policy;
+  };
+}
+
+/** The request's query, a header reader, and the IAM checks (action + ARN) its operation needs. */
+export function requestChecks(op: S3Operation, target: Target, req: IncomingMessage) {
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  const header = (name: string): string | undefined => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  let copySource: string | null = null;
+  const rawCopy = header('x-amz-copy-source');
+  if (rawCopy !== undefined) {
+    try {
+      copySource = decodeURIComponent(rawCopy).replace(/^\//, '');
+    } catch {
+      copySource = null;
+    }
+  }
+  const checks = s3Checks({
+    action: op.action,
+    resource: op.resource,
+    bucket: target.bucket,
+    key: target.key,
+    versionId: query.get('versionId'),
+    copySource,
+    tagging: header('x-amz-tagging') !== undefined,
+    bypassGovernance: header('x-amz-bypass-governance-retention') === 'true',
+  });
+  return { query, header, checks };
+}
+
+/** TLS protocol of the request's connection ('TLSv1.3'), or null over plain HTTP. */
+export function tlsProtocolOf(req: IncomingMessage, secureTransport: boolean): string | null {
+  const socket = req.socket as Partial<TLSSocket>;
+  return secureTransport && typeof socket.getProtocol === 'function' ? socket.getProtocol() : null;
+}
 
 export function createS3Authorizer(deps: {
   clock: Clock;
@@ -31,24 +98,10 @@ export function createS3Authorizer(deps: {
   /** The stored policy document of a bucket; null when it has none or does not exist. */
   bucketPolicy: (bucket: string) => Promise<string | null>;
 }) {
-  // Keyed by bucket; the document text is compared so a replaced policy is recompiled.
-  const cache = new Map<string, { text: string; compiled: CompiledPolicy }>();
+  const policyOf = createBucketPolicyCache(deps.bucketPolicy);
   const policiesFor = async (bucket: string | null): Promise<CompiledPolicy[]> => {
-    if (bucket === null) return [];
-    const text = await deps.bucketPolicy(bucket);
-    if (text === null) {
-      cache.delete(bucket);
-      return [];
-    }
-    const hit = cache.get(bucket);
-    if (hit && hit.text === text) return [hit.compiled];
-    // Stored documents were validated on save; a document this build cannot parse fails closed
-    // (the error reaches the client as InternalError and the log).
-    const compiled = compileBucketPolicy(bucket, text);
-    cache.delete(bucket);
-    cache.set(bucket, { text, compiled });
-    if (cache.size > POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return [compiled];
+    const p = await policyOf(bucket);
+    return p ? [p.compiled] : [];
   };
   return async (
     auth: AuthenticatedRequest,
@@ -60,32 +113,8 @@ export function createS3Authorizer(deps: {
     // Operations Coffer does not implement answer 501 for authenticated callers.
     if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') return null;
     const caller = auth.principal as IamCaller;
-    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v.join(',') : v;
-    };
-    let copySource: string | null = null;
-    const rawCopy = header('x-amz-copy-source');
-    if (rawCopy !== undefined) {
-      try {
-        copySource = decodeURIComponent(rawCopy).replace(/^\//, '');
-      } catch {
-        copySource = null;
-      }
-    }
-    const checks = s3Checks({
-      action: op.action,
-      resource: op.resource,
-      bucket: target.bucket,
-      key: target.key,
-      versionId: query.get('versionId'),
-      copySource,
-      tagging: header('x-amz-tagging') !== undefined,
-      bypassGovernance: header('x-amz-bypass-governance-retention') === 'true',
-    });
-    const socket = req.socket as Partial<TLSSocket>;
-    const tlsProtocol = secureTransport && typeof socket.getProtocol === 'function' ? socket.getProtocol() : null;
+    const { query, header, checks } = requestChecks(op, target, req);
+    const tlsProtocol = tlsProtocolOf(req, secureTransport);
     const global = callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region: deps.region });
     const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
@@ -105,7 +134,7 @@ export function createS3Authorizer(deps: {
 }
 
 /** The bucket an S3 ARN (arn:aws:s3:::bucket[/key]) names, or null for '*' and other ARNs. */
-function bucketOfArn(arn: string): string | null {
+export function bucketOfArn(arn: string): string | null {
   const prefix = 'arn:aws:s3:::';
   if (!arn.startsWith(prefix)) return null;
   const rest = arn.slice(prefix.length);

@@ -14,6 +14,9 @@ import { createObjectService } from '../objects/index.js';
 import { loadBootstrapIdentity, openSecret } from '../iam/index.js';
 import { createAccessKeyResolver, openSqliteIamStore, provisionAdminUser, type IamStore } from '../iam/store/index.js';
 import { createS3Authorizer } from './s3-authorize.js';
+import { createAnonymousS3Authorizer } from './s3-authorize-anonymous.js';
+import { accountPublicAccessBlock } from './account-settings.js';
+import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-access-block.js';
 import { iamService } from './iam-route.js';
 import { kmsService } from './kms-route.js';
 import { KmsStore, createKms } from '../kms/index.js';
@@ -102,6 +105,7 @@ export async function startCoffer(
         logger.error({ err: (err as Error).message }, 'could not complete a scheduled KMS key deletion');
       }
     }, 60_000).unref();
+    const iamStore = iam;
     const resolver = createAccessKeyResolver({ store: iam, clock });
     const findSecret = resolver.findSecret.bind(resolver);
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
@@ -129,6 +133,14 @@ export async function startCoffer(
       objects,
       findSecret,
       authorize: createS3Authorizer({ clock, region: config.region, bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null }),
+      // Anonymous requests: the bucket policy alone, as far as Block Public Access (bucket OR account) allows.
+      authorizeAnonymous: createAnonymousS3Authorizer({
+        clock,
+        region: config.region,
+        bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null,
+        publicAccessBlock: async (bucket) => effectivePublicAccessBlock((await metadata.getBucket(bucket))?.publicAccessBlock, await iamStore.getAccountPublicAccessBlock()),
+      }),
+      account: accountPublicAccessBlock(iamStore),
       clock,
       region: config.region,
       baseDomain: config.baseDomain ?? null,

@@ -6,6 +6,7 @@
 /** Metadata port: buckets, object versions, multipart uploads (see metadata/port.ts for semantics). */
 export type {
   BucketRecord,
+  BucketEncryption,
   ChecksumAlgorithm,
   ChecksumType,
   ListLatestOptions,

@@ -18,6 +18,7 @@ import type { S3Context, S3Response } from './context.js';
 import { errorXml, toS3Error } from './errors.js';
 import { S3_OPERATIONS, type S3Operation, type S3OperationName } from './operations.js';
 import { resolveOperation, resolveTarget, type Target } from './router.js';
+import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
 
 export interface S3HandlerDeps {
   objects: ObjectService;
@@ -40,6 +41,19 @@ export interface S3HandlerDeps {
   maxXmlBodyBytes: number;
   maxBulkXmlBodyBytes: number;
   logger: Logger;
+  /**
+   * Decides an anonymous request (no Authorization header, no presigned query) against the
+   * bucket policy, as Block Public Access allows. Throws to refuse (auth.access_denied). Without
+   * it, anonymous requests are refused outright.
+   */
+  authorizeAnonymous?: (
+    op: S3Operation & { name: S3OperationName },
+    target: Target,
+    secureTransport: boolean,
+    req: IncomingMessage,
+  ) => Promise<EvaluationResult>;
+  /** Account-wide settings for the S3 Control PublicAccessBlock operations and for bucket handlers. */
+  account?: AccountPublicAccessBlockStore;
   /**
    * Called once per request with its outcome, after the operation and before the reply is
    * sent (the audit trail hooks in here). If it throws, the client gets InternalError.
@@ -81,6 +95,30 @@ function claimedKeyId(req: IncomingMessage, query: URLSearchParams): string | nu
   const q = query.get('X-Amz-Credential');
   const id = q?.split('/')[0];
   return id && /^[A-Z0-9]{16,128}$/.test(id) ? id : null;
+}
+
+/** No Authorization header and no presigned-URL parameters: an anonymous request. */
+function isAnonymous(req: IncomingMessage, query: URLSearchParams): boolean {
+  return req.headers.authorization === undefined && !query.has('X-Amz-Algorithm') && !query.has('X-Amz-Credential') && !query.has('X-Amz-Signature');
+}
+
+/**
+ * What handlers see of an anonymous request that the bucket policy allowed: no principal, no
+ * access key (owner 'anonymous'), an unsigned body. Not a verified signature, hence the cast;
+ * it is made only after authorizeAnonymous decided the request.
+ */
+function anonymousRequest(region: string, nowMs: number): AuthenticatedRequest {
+  return {
+    accessKeyId: '',
+    principal: null,
+    method: 'header',
+    payload: { kind: 'unsigned' },
+    signedHeaders: [],
+    region,
+    service: 's3',
+    date: new Date(nowMs).toISOString().slice(0, 10).replace(/-/g, ''),
+    requestTimeMs: nowMs,
+  } as unknown as AuthenticatedRequest;
 }
 
 export function newRequestId(): string {
@@ -134,11 +172,20 @@ export function createS3Handler(deps: S3HandlerDeps) {
       resource = target.bucket === null ? '/' : `/${target.bucket}${target.key !== null ? '/' + target.key : ''}`;
       opName = resolveOperation(req.method ?? 'GET', query, req.headers, target);
       const operation = S3_OPERATIONS[opName];
-      auth = await verifyRequest(
-        { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
-        { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
-      );
-      decision = (await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport, req)) ?? null;
+      let handlerAuth: AuthenticatedRequest;
+      if (deps.authorizeAnonymous && isAnonymous(req, query)) {
+        // auth stays null (the audit trail records an anonymous caller); handlers see a request
+        // with no principal, no access key and an unsigned body.
+        decision = await deps.authorizeAnonymous({ ...operation, name: opName }, target, secureTransport, req);
+        handlerAuth = anonymousRequest(deps.region, startedAt);
+      } else {
+        auth = await verifyRequest(
+          { method: req.method ?? 'GET', rawPath, rawQuery, headers: req.headersDistinct },
+          { findSecret: deps.findSecret, region: deps.region, clock: deps.clock },
+        );
+        decision = (await deps.authorize(auth, { ...operation, name: opName }, target, secureTransport, req)) ?? null;
+        handlerAuth = auth;
+      }
       if (operation.resource !== 'service' && target.bucket !== null && opName !== 'CreateBucket') {
         // A name that can never be a bucket simply does not exist.
         try {
@@ -147,7 +194,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
           throw new CofferError('objects.no_such_bucket', { cause });
         }
       }
-      const ctx = makeContext(deps, req, auth, { requestId, opName, target, query, secureTransport });
+      const ctx = makeContext(deps, req, handlerAuth, { requestId, opName, target, query, secureTransport });
       const response = await operation.handler(ctx);
       if (deps.beforeReply) {
         try {
@@ -225,6 +272,7 @@ function makeContext(
     owner: auth.accessKeyId === '' ? 'anonymous' : String((auth.principal as { id?: string } | null)?.id ?? auth.accessKeyId),
     secureTransport: r.secureTransport,
     objects: deps.objects,
+    ...(deps.account ? { account: deps.account } : {}),
     region: deps.region,
     maxXmlBodyBytes: deps.maxXmlBodyBytes,
     maxBulkXmlBodyBytes: deps.maxBulkXmlBodyBytes,

@@ -10,6 +10,7 @@ import * as o from './handlers/objects.js';
 import * as l from './handlers/list.js';
 import * as m from './handlers/multipart.js';
 import * as p from './handlers/bucket-policy.js';
+import * as a from './handlers/account-public-access-block.js';
 
 export type ResourceKind = 'service' | 'bucket' | 'object';
 
@@ -57,6 +58,10 @@ export const S3_OPERATIONS = {
   PutPublicAccessBlock: op('s3:PutBucketPublicAccessBlock', 'bucket', false, p.putPublicAccessBlock),
   GetPublicAccessBlock: op('s3:GetBucketPublicAccessBlock', 'bucket', true, p.getPublicAccessBlock),
   DeletePublicAccessBlock: op('s3:PutBucketPublicAccessBlock', 'bucket', false, p.deletePublicAccessBlock),
+  // S3 Control (account-wide): PUT|GET|DELETE /v20180820/configuration/publicAccessBlock.
+  PutAccountPublicAccessBlock: op('s3:PutAccountPublicAccessBlock', 'service', false, a.putAccountPublicAccessBlock),
+  GetAccountPublicAccessBlock: op('s3:GetAccountPublicAccessBlock', 'service', true, a.getAccountPublicAccessBlock),
+  DeleteAccountPublicAccessBlock: op('s3:PutAccountPublicAccessBlock', 'service', false, a.deleteAccountPublicAccessBlock),
   ListObjects: op('s3:ListBucket', 'bucket', true, l.listObjects),
   ListObjectsV2: op('s3:ListBucket', 'bucket', true, l.listObjectsV2),
   ListObjectVersions: op('s3:ListBucketVersions', 'bucket', true, l.listObjectVersions),

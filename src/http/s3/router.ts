@@ -48,6 +48,13 @@ const UNIMPLEMENTED_SUBRESOURCES = [
 export function resolveOperation(method: string, query: URLSearchParams, headers: Record<string, string | string[] | undefined>, t: Target): S3OperationName {
   const has = (p: string) => query.has(p);
   for (const sub of UNIMPLEMENTED_SUBRESOURCES) if (has(sub)) return 'NotImplemented';
+  // S3 Control's account-wide Block Public Access (path-style; the CLI also prefixes the host with the account id).
+  if (t.bucket === 'v20180820' && t.key === 'configuration/publicAccessBlock' && headers['x-amz-account-id'] !== undefined) {
+    if (method === 'PUT') return 'PutAccountPublicAccessBlock';
+    if (method === 'GET') return 'GetAccountPublicAccessBlock';
+    if (method === 'DELETE') return 'DeleteAccountPublicAccessBlock';
+    return 'MethodNotAllowed';
+  }
   if (t.bucket === null) {
     if (method === 'GET') return 'ListBuckets';
     return 'MethodNotAllowed';

@@ -7,6 +7,7 @@
  */
 import type {
   AccessKeyIdentity,
+  AccountPublicAccessBlock,
   AccessKeyLastUsed,
   AccessKeyMetadata,
   AttachedPolicy,
@@ -100,6 +101,18 @@ export interface IamStore {
   checkPassword(userName: string, password: string): Promise<boolean>;
   getPasswordPolicy(): Promise<PasswordPolicy>;
   setPasswordPolicy(policy: PasswordPolicy): Promise<void>;
+  /** Whether an administrator set the password policy (GetAccountPasswordPolicy answers NoSuchEntity otherwise). */
+  hasPasswordPolicy(): Promise<boolean>;
+  /** Back to the default policy; 'iam.no_such_entity' when none was set. */
+  deletePasswordPolicy(): Promise<void>;
+
+  /** Sets (policy ARN, which must exist) or removes (null) the permissions boundary of a user or role. */
+  setPermissionsBoundary(kind: 'user' | 'role', name: string, policyArn: string | null): Promise<void>;
+
+  /** The account-wide Block Public Access settings; null when never set (callers treat that as all on). */
+  getAccountPublicAccessBlock(): Promise<AccountPublicAccessBlock | null>;
+  putAccountPublicAccessBlock(settings: AccountPublicAccessBlock): Promise<void>;
+  deleteAccountPublicAccessBlock(): Promise<void>;
 
   /** Identity policies of a user: its inline and attached policies and those of its groups; its boundary. */
   userPolicyDocuments(userName: string): Promise<PrincipalPolicyDocuments>;

@@ -15,6 +15,7 @@ import { alreadyExists, deleteConflict, isConstraint, limitExceeded, noSuchEntit
 import {
   DEFAULT_PASSWORD_POLICY,
   type AccessKeyIdentity,
+  type AccountPublicAccessBlock,
   type AccessKeyMetadata,
   type Group,
   type ListOptions,
@@ -456,6 +457,55 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
       throw new CofferError('iam.validation', { message: 'MinimumPasswordLength must be between 6 and 128.' });
     }
     this.sql.write(() => this.sql.run("INSERT INTO meta (key, value) VALUES ('password_policy', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", JSON.stringify(policy)));
+  }
+
+  async hasPasswordPolicy(): Promise<boolean> {
+    return this.sql.get("SELECT 1 FROM meta WHERE key = 'password_policy'") !== undefined;
+  }
+
+  async deletePasswordPolicy(): Promise<void> {
+    this.sql.write(() => {
+      if (this.sql.run("DELETE FROM meta WHERE key = 'password_policy'") === 0) throw noSuchEntity('Password Policy with domain name ' + this.accountId);
+    });
+  }
+
+  // ---- permissions boundaries ----
+
+  async setPermissionsBoundary(kind: 'user' | 'role', name: string, policyArn: string | null): Promise<void> {
+    this.sql.write(() => {
+      const entity = kind === 'user' ? (this.#userRow(name).name as string) : (this.#roleRow(name).name as string);
+      if (policyArn !== null) this.policyRow(policyArn);
+      this.sql.run(`UPDATE ${kind === 'user' ? 'users' : 'roles'} SET boundary = ? WHERE name = ?`, policyArn, entity);
+    });
+  }
+
+  // ---- account-wide Block Public Access ----
+
+  async getAccountPublicAccessBlock(): Promise<AccountPublicAccessBlock | null> {
+    const r = this.sql.get("SELECT value FROM meta WHERE key = 'public_access_block'");
+    if (!r) return null;
+    const v = JSON.parse(r.value as string) as Partial<AccountPublicAccessBlock>;
+    // Anything unreadable counts as on (fail closed).
+    return {
+      blockPublicAcls: v.blockPublicAcls !== false,
+      ignorePublicAcls: v.ignorePublicAcls !== false,
+      blockPublicPolicy: v.blockPublicPolicy !== false,
+      restrictPublicBuckets: v.restrictPublicBuckets !== false,
+    };
+  }
+
+  async putAccountPublicAccessBlock(settings: AccountPublicAccessBlock): Promise<void> {
+    const value = JSON.stringify({
+      blockPublicAcls: settings.blockPublicAcls === true,
+      ignorePublicAcls: settings.ignorePublicAcls === true,
+      blockPublicPolicy: settings.blockPublicPolicy === true,
+      restrictPublicBuckets: settings.restrictPublicBuckets === true,
+    });
+    this.sql.write(() => this.sql.run("INSERT INTO meta (key, value) VALUES ('public_access_block', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", value));
+  }
+
+  async deleteAccountPublicAccessBlock(): Promise<void> {
+    this.sql.write(() => this.sql.run("DELETE FROM meta WHERE key = 'public_access_block'"));
   }
 }
 

@@ -127,6 +127,17 @@ export interface PasswordPolicy {
   requireLowercaseCharacters: boolean;
 }
 
+/**
+ * The account-wide S3 Block Public Access settings (S3 Control PutPublicAccessBlock). They add to
+ * each bucket's own: a setting is in force when either level turns it on.
+ */
+export interface AccountPublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
 export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
   minimumPasswordLength: 12,
   requireSymbols: false,

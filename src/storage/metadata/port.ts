@@ -46,6 +46,16 @@ export interface BucketRecord {
   policy?: string;
   /** The bucket's Block Public Access configuration; absent means every setting is on. */
   publicAccessBlock?: PublicAccessBlock;
+  /** The bucket's default encryption (PutBucketEncryption); absent means SSE-S3. */
+  encryption?: BucketEncryption;
+}
+
+/** Default server-side encryption of new objects in a bucket (one rule, as S3 allows). */
+export interface BucketEncryption {
+  algorithm: 'AES256' | 'aws:kms';
+  /** KMS key id, ARN or alias for aws:kms; absent means the AWS managed key aws/s3. */
+  kmsKeyId?: string;
+  bucketKeyEnabled: boolean;
 }
 
 /** S3 Block Public Access settings of one bucket. */
@@ -62,6 +72,7 @@ export interface BucketPatch {
   tags?: Record<string, string> | null;
   policy?: string | null;
   publicAccessBlock?: PublicAccessBlock | null;
+  encryption?: BucketEncryption | null;
 }
 
 /**

@@ -2,16 +2,17 @@
  * Bucket policy and Block Public Access handlers.
  *
  *   PutBucketPolicy: body (JSON) -> parsePolicy(kind 'resource', max 20 KiB, strict)
- *     -> if the bucket's BlockPublicPolicy is on (the default) and the policy is public: AccessDenied
+ *     -> if BlockPublicPolicy is on for the bucket or the account (the default) and the policy is public: AccessDenied
  *     -> store the document as sent.
  *   A policy is public when an Allow statement applies to everyone (Principal "*" or NotPrincipal)
  *   without a condition that pins the caller or network (aws:SourceIp, aws:PrincipalAccount, ...).
  */
 import { CofferError } from '../../../shared/index.js';
 import { parsePolicy, type CompiledPolicy } from '../../../iam/policy/index.js';
-import { BLOCK_ALL_PUBLIC_ACCESS, type PublicAccessBlock } from '../../../objects/index.js';
+import { BLOCK_ALL_PUBLIC_ACCESS } from '../../../objects/index.js';
 import { type S3Context, type S3Response, readControlBody } from '../context.js';
-import { parseXmlBody, xmlDocument } from '../xml.js';
+import { xmlDocument } from '../xml.js';
+import { effectivePublicAccessBlock, parsePublicAccessBlock, publicAccessBlockXml } from './account-public-access-block.js';
 
 /** Largest bucket policy S3 accepts (characters, whitespace not counted). */
 export const MAX_BUCKET_POLICY_LENGTH = 20 * 1024;
@@ -77,10 +78,11 @@ export async function putBucketPolicy(c: S3Context): Promise<S3Response> {
   const text = (await readControlBody(c)).toString('utf8');
   const compiled = compileBucketPolicy(c.bucket, text);
   checkPolicyResources(c.bucket, text);
-  const pab = (await c.objects.getPublicAccessBlock(c.bucket)) ?? BLOCK_ALL_PUBLIC_ACCESS;
+  // BlockPublicPolicy is in force when the bucket or the account (S3 Control) turns it on.
+  const pab = effectivePublicAccessBlock(await c.objects.getPublicAccessBlock(c.bucket), c.account ? await c.account.get() : null);
   if (pab.blockPublicPolicy && isPublicPolicy(compiled)) {
     throw new CofferError('objects.public_policy_blocked', {
-      message: 'Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting.',
+      message: 'Access Denied: public policies are blocked by the BlockPublicPolicy block public access setting (of the bucket or the account); turn it off at both levels first.',
     });
   }
   await c.objects.putBucketPolicy(c.bucket, text);
@@ -109,33 +111,15 @@ export async function getBucketPolicyStatus(c: S3Context): Promise<S3Response> {
   };
 }
 
-const SETTINGS = [
-  ['BlockPublicAcls', 'blockPublicAcls'],
-  ['IgnorePublicAcls', 'ignorePublicAcls'],
-  ['BlockPublicPolicy', 'blockPublicPolicy'],
-  ['RestrictPublicBuckets', 'restrictPublicBuckets'],
-] as const;
-
 export async function putPublicAccessBlock(c: S3Context): Promise<S3Response> {
-  const doc = parseXmlBody(await readControlBody(c), 'PublicAccessBlockConfiguration');
-  // S3 treats an omitted setting as false.
-  const config: PublicAccessBlock = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
-  for (const [xmlName, field] of SETTINGS) {
-    const v = doc[xmlName];
-    if (v === undefined) continue;
-    if (v !== 'true' && v !== 'false') throw new CofferError('http.malformed_xml');
-    config[field] = v === 'true';
-  }
-  await c.objects.putPublicAccessBlock(c.bucket, config);
+  await c.objects.putPublicAccessBlock(c.bucket, parsePublicAccessBlock(await readControlBody(c)));
   return { status: 200 };
 }
 
 export async function getPublicAccessBlock(c: S3Context): Promise<S3Response> {
   // A bucket without a configuration blocks everything (as new S3 buckets do), so say so.
   const config = (await c.objects.getPublicAccessBlock(c.bucket)) ?? BLOCK_ALL_PUBLIC_ACCESS;
-  const body: Record<string, string> = {};
-  for (const [xmlName, field] of SETTINGS) body[xmlName] = String(config[field]);
-  return { status: 200, headers: { 'content-type': 'application/xml' }, body: xmlDocument('PublicAccessBlockConfiguration', body) };
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: publicAccessBlockXml(config) };
 }
 
 export async function deletePublicAccessBlock(c: S3Context): Promise<S3Response> {

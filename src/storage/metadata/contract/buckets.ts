@@ -61,6 +61,19 @@ export function bucketContract(make: MakeMetadataStore): void {
         assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled' });
       }));
 
+    it('stores, replaces and clears a bucket default encryption without touching other fields', () =>
+      withStore(make, async ({ store }) => {
+        const b = bucket('alpha', { tags: { a: '1' } });
+        await store.createBucket(b);
+        const encryption = { algorithm: 'aws:kms' as const, kmsKeyId: 'alias/app', bucketKeyEnabled: true };
+        await store.updateBucket('alpha', { encryption });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, encryption });
+        await store.updateBucket('alpha', { versioning: 'Enabled' });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled', encryption });
+        await store.updateBucket('alpha', { encryption: null });
+        assert.deepEqual(await store.getBucket('alpha'), { ...b, versioning: 'Enabled' });
+      }));
+
     it('fails to update a bucket that does not exist', () =>
       withStore(make, async ({ store }) => {
         await rejectsWith(store.updateBucket('missing', { versioning: 'Enabled' }), 'storage.no_such_bucket');

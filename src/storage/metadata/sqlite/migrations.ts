@@ -94,6 +94,13 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'bucket default encryption',
+    sql: `
+      ALTER TABLE buckets ADD COLUMN encryption TEXT;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

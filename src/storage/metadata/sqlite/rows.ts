@@ -7,6 +7,7 @@ import type {
   ObjectVersionRecord,
   PartRecord,
   PublicAccessBlock,
+  BucketEncryption,
   VersioningState,
   ChecksumAlgorithm,
   ChecksumType,
@@ -21,6 +22,7 @@ export interface BucketRow {
   tags: string | null;
   policy: string | null;
   public_access_block: string | null;
+  encryption: string | null;
 }
 
 export interface VersionRow {
@@ -91,6 +93,7 @@ export function bucketFromRow(r: BucketRow): BucketRecord {
     tags: r.tags === null ? null : (JSON.parse(r.tags) as Record<string, string>),
     ...(r.policy !== null ? { policy: r.policy } : {}),
     ...(r.public_access_block !== null ? { publicAccessBlock: JSON.parse(r.public_access_block) as PublicAccessBlock } : {}),
+    ...(r.encryption !== null ? { encryption: JSON.parse(r.encryption) as BucketEncryption } : {}),
   };
 }
 

@@ -150,7 +150,7 @@ export class SqliteMetadataStore implements MetadataStore {
     await this.#write(() => {
       if (this.#bucketExists(b.name)) throw new CofferError('storage.bucket_exists');
       this.#stmt(
-        'INSERT INTO buckets (name, region, created_at, versioning, owner, tags, policy, public_access_block) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO buckets (name, region, created_at, versioning, owner, tags, policy, public_access_block, encryption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(
         b.name,
         b.region,
@@ -160,6 +160,7 @@ export class SqliteMetadataStore implements MetadataStore {
         b.tags === null ? null : JSON.stringify(b.tags),
         b.policy ?? null,
         b.publicAccessBlock ? JSON.stringify(b.publicAccessBlock) : null,
+        b.encryption ? JSON.stringify(b.encryption) : null,
       );
     });
   }
@@ -200,6 +201,9 @@ export class SqliteMetadataStore implements MetadataStore {
       if (patch.publicAccessBlock !== undefined) {
         const pab = patch.publicAccessBlock === null ? null : JSON.stringify(patch.publicAccessBlock);
         this.#stmt('UPDATE buckets SET public_access_block = ? WHERE name = ?').run(pab, name);
+      }
+      if (patch.encryption !== undefined) {
+        this.#stmt('UPDATE buckets SET encryption = ? WHERE name = ?').run(patch.encryption === null ? null : JSON.stringify(patch.encryption), name);
       }
     });
   }
