@@ -33,15 +33,15 @@ const MAX_TAGS = 50;
 
 export class SqliteIamStore extends SqlitePolicies implements IamStore {
   readonly #sealer: SecretSealer;
-
   readonly mfa: SqliteMfa;
   readonly sessions: SqliteSessions;
+
   constructor(sql: Sql, accountId: string, sealer: SecretSealer, clock: Clock) {
     super(sql, accountId, clock);
     this.#sealer = sealer;
-  }
     this.mfa = new SqliteMfa(sql, accountId, sealer, clock, (name) => this.#userRow(name).name as string);
     this.sessions = new SqliteSessions(sql, sealer, clock);
+  }
 
   revision(): number {
     return this.sql.revision();
@@ -145,8 +145,8 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
         ['SELECT 1 FROM group_members WHERE user_name = ?', 'group memberships'],
         ["SELECT 1 FROM attachments WHERE kind = 'user' AND entity = ?", 'attached policies'],
         ["SELECT 1 FROM inline_policies WHERE kind = 'user' AND entity = ?", 'inline policies'],
-      ];
         ['SELECT 1 FROM mfa_devices WHERE user_name = ?', 'MFA devices'],
+      ];
       for (const [q, what] of blockers) if (this.sql.get(q, name)) throw deleteConflict(`Cannot delete entity, must remove ${what} first.`);
       this.sql.run("DELETE FROM tags WHERE kind = 'user' AND entity = ?", name);
       this.sql.run('DELETE FROM users WHERE name = ?', name);
