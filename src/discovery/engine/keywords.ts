@@ -98,8 +98,15 @@ export function createKeywordMatcher(
  * (No trailing-letter rule for short keywords, single separators anywhere: both only widen the set.)
  */
 export interface KeywordGate {
-  /** Sorted end offsets of keyword occurrences per list (same order as the lists given). */
-  scan(text: string): Int32Array[];
+  /**
+   * Sorted end offsets of keyword occurrences per list (same order as the lists given). With
+   * `regions` (flat, sorted, non-overlapping [start, end) pairs) only keywords that START in a
+   * region are looked for: the engine passes the stretches before its trigger windows, so text
+   * far from any candidate is never walked.
+   */
+  scan(text: string, regions?: readonly number[]): Int32Array[];
+  /** Longest span a keyword can cover in text (separators included): how far before a window to look. */
+  readonly maxSpan: number;
 }
 
 const CLASSES = 38;
@@ -110,7 +117,9 @@ for (let c = 0; c < 128; c++) {
   else if (c >= 48 && c <= 57) CLS[c] = 26 + c - 48;
   else if (c <= 32 || c === 95 || c === 45 || c === 127) CLS[c] = -1; // separators and controls
 }
-const isAlnum = (c: number): boolean => c < 128 && CLS[c]! >= 0 && CLS[c]! < 36;
+const ALNUM = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ALNUM[c] = CLS[c]! >= 0 && CLS[c]! < 36 ? 1 : 0;
+const isAlnum = (c: number): boolean => c < 128 && ALNUM[c] === 1;
 const classOf = (c: number): number => (c < 128 ? CLS[c]! : 36);
 const skippable = (c: number): boolean => c === 32 || c === 95 || c === 45 || (c >= 9 && c <= 13) || c === 0xa0;
 
@@ -143,43 +152,65 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
   });
   const term: Array<number[] | undefined> = new Array<number[] | undefined>(nodes);
   for (const [n, l] of terminal) term[n] = l;
+  // ASCII chars that can start a keyword (a table lookup per char instead of a class + trie probe).
+  const FIRST = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) { const cls = CLS[c]!; if (cls >= 0 && trans[cls] !== 0) FIRST[c] = 1; }
+  const nonAsciiStarts = trans[36] !== 0;
+  let maxSpan = 0;
+  for (const list of lists) for (const k of list) maxSpan = Math.max(maxSpan, 2 * k.trim().length);
+  const sortHits = (hits: number[][]): Int32Array[] => hits.map((h) => {
+    const a = Int32Array.from(h);
+    // Ends come in start order; they are out of order only when keywords overlap.
+    for (let i = 1; i < a.length; i++) if (a[i - 1]! > a[i]!) return a.sort();
+    return a;
+  });
   return {
-    scan(text) {
+    maxSpan,
+    scan(text, regions) {
       const hits: number[][] = lists.map(() => []);
       const n = text.length;
-      let prevAlnum = false;
-      for (let i = 0; i < n; i++) {
-        const c = text.charCodeAt(i);
-        const alnum = isAlnum(c);
-        if (!prevAlnum) {
-          const cls = classOf(c);
-          if (cls >= 0 && trans[cls] !== 0) {
-            let node = trans[cls]!;
-            let j = i + 1;
-            let skipped = false;
-            while (true) {
-              if (!skipped) { const t = term[node]; if (t !== undefined) for (const li of t) hits[li]!.push(j); }
-              if (j >= n) break;
-              const d = text.charCodeAt(j);
-              const dc = classOf(d);
-              if (dc >= 0) {
-                const next = trans[node * CLASSES + dc]!;
-                if (next === 0) break;
-                node = next;
-                j++;
-                skipped = false;
-              } else if (!skipped && skippable(d)) {
-                skipped = true;
-                j++;
-              } else {
-                break;
-              }
-            }
+      const walk = (i: number): void => {
+        const cls = classOf(text.charCodeAt(i));
+        if (cls < 0 || trans[cls] === 0) return;
+        let node = trans[cls]!;
+        let j = i + 1;
+        let skipped = false;
+        while (true) {
+          if (!skipped) { const t = term[node]; if (t !== undefined) for (const li of t) hits[li]!.push(j); }
+          if (j >= n) break;
+          const d = text.charCodeAt(j);
+          const dc = classOf(d);
+          if (dc >= 0) {
+            const next = trans[node * CLASSES + dc]!;
+            if (next === 0) break;
+            node = next;
+            j++;
+            skipped = false;
+          } else if (!skipped && skippable(d)) {
+            skipped = true;
+            j++;
+          } else {
+            break;
           }
         }
-        prevAlnum = alnum;
-      }
-      return hits.map((h) => Int32Array.from(h).sort());
+      };
+      const run = (from: number, to: number): void => {
+        let prevAlnum = from > 0 && isAlnum(text.charCodeAt(from - 1));
+        for (let i = from; i < to; i++) {
+          const c = text.charCodeAt(i);
+          // Only word starts whose first char can begin a keyword open a walk.
+          if (c < 128) {
+            if (!prevAlnum && FIRST[c] === 1) walk(i);
+            prevAlnum = ALNUM[c] === 1;
+          } else {
+            if (!prevAlnum && nonAsciiStarts) walk(i);
+            prevAlnum = false;
+          }
+        }
+      };
+      if (regions === undefined) run(0, n);
+      else for (let r = 0; r + 1 < regions.length; r += 2) run(Math.max(0, regions[r]!), Math.min(n, regions[r + 1]!));
+      return sortHits(hits);
     },
   };
 }

@@ -12,7 +12,7 @@ import type { TextUnit } from '../types.js';
 import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { caseVariants, compact, compactRuns, digitRuns, filterSegments, literalWindows, mapBack, regexWindows, type Compacted, type DigitRun } from './windows.js';
+import { caseVariants, digitRuns, literalSpans, mapBack, materialize, mergeSpans, regexSpans, runSpans, type Compacted, type DigitRun, type Spans } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -68,7 +68,6 @@ const digitTier = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n 
 
 const NO_MATCHES: RawMatch[] = Object.freeze([]) as unknown as RawMatch[];
 
-const EMPTY: Compacted = Object.freeze({ text: '', segStart: [], origStart: [], segLen: [] }) as unknown as Compacted;
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
 
 /** A match plus its unit index and offsets in the batch text. */
@@ -195,67 +194,85 @@ export function createScanner(options: ScannerOptions): Scanner {
       for (const h of hits) ctxUnits[h]!.add(i);
     }
     let runs: DigitRun[] | null = null;
-    let gateHits: Int32Array[] | null = null;
-    /** Whether a keyword of gated detector `p` ends in reach of [s, e), or a unit there has it in context. */
-    const inReach = (p: Prepared, ctx: Set<number>, s: number, e: number): boolean => {
+    /** Whether a keyword of gated detector `p` ends in reach of [s, e) (`hits`), or a unit there has it in context. */
+    const inReach = (p: Prepared, ctx: Set<number>, hits: Int32Array, s: number, e: number): boolean => {
       if (ctx.size > 0) {
         const last = unitOf(Math.max(s, e - 1));
         for (let ui = unitOf(s); ui <= last; ui++) if (ctx.has(ui)) return true;
       }
-      const hits = gateHits![p.gate]!;
       const from = s - p.reach;
       let lo = 0;
       let hi = hits.length;
       while (lo < hi) { const mid = (lo + hi) >> 1; if (hits[mid]! < from) lo = mid + 1; else hi = mid; }
       return lo < hits.length && hits[lo]! <= e;
     };
+    // Trigger spans, shared by detectors with equal digit triggers; null = the whole text.
+    const digitSpans = new Map<string, Spans>();
     const digitTexts = new Map<string, Compacted>();
+    const literalCache = new Map<string, Spans>();
+    const spansOf = (p: Prepared): Spans | null => {
+      const t = p.d.trigger;
+      if (t.kind === 'digits') {
+        let sp = digitSpans.get(p.digitKey);
+        if (sp === undefined) {
+          runs ??= digitRuns(text);
+          sp = runSpans(text, runs, { ...t, minDigits: digitTier(t.minDigits) });
+          digitSpans.set(p.digitKey, sp);
+        }
+        return sp;
+      }
+      let sp: Spans | null;
+      if (t.kind === 'literal') {
+        // Detectors with the same literal trigger (the PEM key types) share one search.
+        const key = t.accept === undefined ? `${t.before}|${t.after}|${p.literals.join('\u0000')}` : null;
+        sp = key !== null ? literalCache.get(key) ?? null : null;
+        if (sp === null) {
+          sp = literalSpans(text, p.literals, t.before, t.after, t.accept);
+          if (key !== null) literalCache.set(key, sp);
+        }
+      } else sp = t.kind === 'regex' ? regexSpans(text, t.pattern, t.before, t.after) : null;
+      return sp !== null && sp.length === 2 && sp[0] === 0 && sp[1] === text.length ? null : sp;
+    };
+    /**
+     * Keyword gate hits for the gated detectors among `ps`: the gate walks only the stretches where
+     * a keyword could end in reach of one of their spans (keyword start >= span start - reach -
+     * longest keyword span, and before the span's end), so text far from any trigger is never read.
+     */
+    const gateFor = (ps: ReadonlyArray<{ p: Prepared; sp: Spans | null }>): Int32Array[] | null => {
+      if (keywordGate === null) return null;
+      const flat: number[] = [];
+      const reachOf = new Map<Spans | null, number>();
+      for (const { p, sp } of ps) if (p.gate >= 0) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
+      if (reachOf.size === 0) return null;
+      for (const [sp, reach] of reachOf) {
+        if (sp === null) return keywordGate.scan(text);
+        const back = reach + keywordGate.maxSpan;
+        for (let i = 0; i < sp.length; i += 2) flat.push(sp[i]! - back, sp[i + 1]!);
+      }
+      return keywordGate.scan(text, mergeSpans(flat, text.length));
+    };
     const found: Array<Internal> = [];
 
-    const candidatesOf = (p: Prepared, out: Array<Internal>): void => {
-      const t = p.d.trigger;
+    const candidatesOf = (p: Prepared, sp: Spans | null, gateHits: Int32Array[] | null, out: Array<Internal>): void => {
       const ctx = ctxUnits[p.index]!;
-      let w: Array<[number, number]>;
-      let digits: Compacted | undefined;
-      // A gated detector with none of its keywords in the batch (and none in context) has nothing to do.
-      if (p.gate >= 0 && keywordGate !== null && ctx.size === 0) {
-        gateHits ??= keywordGate.scan(text);
-        if (gateHits[p.gate]!.length === 0) return;
-      }
-      if (t.kind === 'digits') {
-        runs ??= digitRuns(text);
-        digits = digitTexts.get(p.digitKey);
-        if (digits === undefined) {
-          digits = compactRuns(text, runs, { ...t, minDigits: digitTier(t.minDigits) });
-          digitTexts.set(p.digitKey, digits);
-        }
-      } else if (t.kind === 'literal') {
-        w = literalWindows(text, p.literals, t.before, t.after, t.accept);
-      } else if (t.kind === 'regex') {
-        w = regexWindows(text, t.pattern, t.before, t.after);
-      } else {
-        w = [[0, text.length]];
-      }
+      const hits = p.gate >= 0 && gateHits !== null ? gateHits[p.gate]! : null;
+      // A gated detector with none of its keywords in reach (and none in context) has nothing to do.
+      if (hits !== null && hits.length === 0 && ctx.size === 0) return;
       const passes: Array<{ c: Compacted; base: number }> = [];
-      // Keyword-gated detectors only see the windows with one of their keywords in reach.
-      const gated = (c: Compacted): Compacted => {
-        if (p.gate < 0 || keywordGate === null || c.text.length === 0) return c;
-        gateHits ??= keywordGate.scan(text);
-        if (gateHits[p.gate]!.length === 0 && ctx.size === 0) return EMPTY;
-        return filterSegments(c, (s, e) => inReach(p, ctx, s, e));
-      };
-      if (t.kind === 'digits') {
-        const c = gated(digits!);
+      if (sp === null) {
+        passes.push({ c: whole(text), base: 0 });
+      } else if (sp.length > 0) {
+        let c: Compacted;
+        if (hits !== null) c = materialize(text, sp, (s, e) => inReach(p, ctx, hits, s, e));
+        else if (p.d.trigger.kind === 'digits') {
+          c = digitTexts.get(p.digitKey) ?? materialize(text, sp);
+          digitTexts.set(p.digitKey, c);
+        } else c = materialize(text, sp);
         if (c.text.length > 0) passes.push({ c, base: 0 });
-      } else {
-        if (w!.length > 0) {
-          const c = gated(w!.length === 1 && w![0]![0] <= 0 && w![0]![1] >= text.length ? whole(text) : compact(text, w!));
-          if (c.text.length > 0) passes.push({ c, base: 0 });
-        }
-        // A unit whose column / path names carry a keyword is also scanned on its own, so a
-        // pattern can match "the whole cell is the value" (^…$) and needs no trigger literal.
-        if (p.d.keywordRequired) for (const i of ctx) passes.push({ c: whole(units[i]!.text), base: unitStart[i]! });
       }
+      // A unit whose column / path names carry a keyword is also scanned on its own, so a
+      // pattern can match "the whole cell is the value" (^…$) and needs no trigger literal.
+      if (p.d.trigger.kind !== 'digits' && p.d.keywordRequired) for (const i of ctx) passes.push({ c: whole(units[i]!.text), base: unitStart[i]! });
       const seen = new Set<number>();
       for (const { c, base } of passes) {
         if (c.text.length === 0) continue;
@@ -307,13 +324,16 @@ export function createScanner(options: ScannerOptions): Scanner {
       }
     };
 
-    for (const p of plain) candidatesOf(p, found);
+    const plainSpans = plain.map((p) => ({ p, sp: spansOf(p) }));
+    const gateHits = gateFor(plainSpans);
+    for (const { p, sp } of plainSpans) candidatesOf(p, sp, gateHits, found);
     for (const p of relational) {
       const near = p.d.near!;
       // Nothing to be near: skip the detector (CVV and expiry cost nothing without a card).
       if (near.mode === 'required' && !found.some((o) => near.identifiers.includes(o.identifier))) continue;
       const mine: Array<Internal> = [];
-      candidatesOf(p, mine);
+      const sp = spansOf(p);
+      candidatesOf(p, sp, gateFor([{ p, sp }]), mine);
       for (const m of mine) {
         if (near.mode === 'orKeyword' && m.keywordNear) { found.push(m); continue; }
         // Distances are measured in the batch, so a card in the previous CSV cell of the row counts.

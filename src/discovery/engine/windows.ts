@@ -205,7 +205,7 @@ export function anchorOf(lit: string): { anchor: string; skip: number } {
   return { anchor: lit.slice(best), skip: best };
 }
 
-/** Windows around each occurrence of the literals (each searched from its rarest character). */
+/** Windows around each occurrence of the literals (literals sharing their rarest-char anchor share one search). */
 export function literalWindows(
   haystack: string,
   literals: readonly string[],
@@ -214,13 +214,20 @@ export function literalWindows(
   accept?: (text: string, index: number) => boolean,
 ): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  const byAnchor = new Map<string, Array<{ lit: string; skip: number; prefix: string }>>();
   for (const lit of literals) {
     const { anchor, skip } = anchorOf(lit);
-    const prefix = lit.slice(0, skip);
+    const group = byAnchor.get(anchor) ?? [];
+    group.push({ lit, skip, prefix: lit.slice(0, skip) });
+    byAnchor.set(anchor, group);
+  }
+  for (const [anchor, group] of byAnchor) {
     for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
-      if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
-      if (accept !== undefined && !accept(haystack, i - skip)) continue;
-      out.push([i - skip - before, i - skip + lit.length + after]);
+      for (const { lit, skip, prefix } of group) {
+        if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
+        if (accept !== undefined && !accept(haystack, i - skip)) continue;
+        out.push([i - skip - before, i - skip + lit.length + after]);
+      }
     }
   }
   return out;
@@ -271,5 +278,81 @@ export function filterSegments(c: Compacted, keep: (origStart: number, origEnd: 
     pos += c.segLen[i]! + SEP.length;
   }
   out.text = parts.join(SEP);
+  return out;
+}
+
+/**
+ * Merged trigger windows of a unit before their text is built: flat [start, end) pairs in
+ * ascending order, windows closer than MERGE_GAP already merged. The engine keyword-gates spans
+ * first and only then copies the kept ones into a compacted text (`materialize`).
+ */
+export type Spans = number[];
+
+/** Merges possibly unsorted, overlapping [start, end) pairs (flat) into Spans clamped to [0, n). */
+export function mergeSpans(flat: number[], n: number): Spans {
+  let sorted = true;
+  for (let i = 2; i < flat.length && sorted; i += 2) sorted = flat[i - 2]! <= flat[i]!;
+  let pairs = flat;
+  if (!sorted) {
+    const idx = Array.from({ length: flat.length / 2 }, (_, i) => i).sort((a, b) => flat[2 * a]! - flat[2 * b]!);
+    pairs = new Array<number>(flat.length);
+    idx.forEach((k, i) => { pairs[2 * i] = flat[2 * k]!; pairs[2 * i + 1] = flat[2 * k + 1]!; });
+  }
+  const out: Spans = [];
+  if (pairs.length === 0) return out;
+  let curS = Math.max(0, pairs[0]!);
+  let curE = Math.min(n, pairs[1]!);
+  for (let i = 2; i < pairs.length; i += 2) {
+    const s = Math.max(0, pairs[i]!);
+    const e = Math.min(n, pairs[i + 1]!);
+    if (s <= curE + MERGE_GAP) { if (e > curE) curE = e; continue; }
+    if (curE > curS) out.push(curS, curE);
+    curS = s;
+    curE = e;
+  }
+  if (curE > curS) out.push(curS, curE);
+  return out;
+}
+
+/** Spans of the digit-run windows (see `runWindows`). */
+export function runSpans(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Spans {
+  const flat: number[] = [];
+  eachRunWindow(text, runs, opts, (s, e) => { flat.push(s, e); });
+  return mergeSpans(flat, text.length);
+}
+
+/** Spans of the literal windows (see `literalWindows`). */
+export function literalSpans(text: string, literals: readonly string[], before: number, after: number, accept?: (text: string, index: number) => boolean): Spans {
+  const flat: number[] = [];
+  for (const [s, e] of literalWindows(text, literals, before, after, accept)) flat.push(s, e);
+  return mergeSpans(flat, text.length);
+}
+
+/** Spans of the hits of a cheap global regex (see `regexWindows`). */
+export function regexSpans(text: string, pattern: RegExp, before: number, after: number): Spans {
+  const flat: number[] = [];
+  for (const [s, e] of regexWindows(text, pattern, before, after)) flat.push(s, e);
+  return mergeSpans(flat, text.length);
+}
+
+/**
+ * The compacted text of the spans that `keep(start, end)` accepts (all when omitted); a single
+ * span covering the whole text is the text itself, not a copy.
+ */
+export function materialize(text: string, spans: Spans, keep?: (start: number, end: number) => boolean): Compacted {
+  const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
+  const parts: string[] = [];
+  let pos = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    const s = spans[i]!;
+    const e = spans[i + 1]!;
+    if (keep !== undefined && !keep(s, e)) continue;
+    out.segStart.push(pos);
+    out.origStart.push(s);
+    out.segLen.push(e - s);
+    parts.push(parts.length === 0 && s === 0 && e === text.length ? text : text.slice(s, e));
+    pos += e - s + SEP.length;
+  }
+  out.text = parts.length === 1 ? parts[0]! : parts.join(SEP);
   return out;
 }
