@@ -109,7 +109,7 @@ export async function startCoffer(
     const resolver = createAccessKeyResolver({ store: iam, clock });
     const findSecret = resolver.findSecret.bind(resolver);
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
-    trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock });
+    trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock, ...(config.audit.retentionDays > 0 ? { retentionMs: config.audit.retentionDays * 86_400_000 } : {}) });
 
     // TLS: generated local CA material or operator files, reloaded on change and on SIGHUP
     // without dropping connections, with expiry warnings in the log.

@@ -32,6 +32,7 @@ export function formatReport(r: AuditVerifyReport): string {
   const out = [
     `${r.ok ? 'INTACT' : 'TAMPERED'}: ${r.records} records in ${r.segments} segments, ${r.checkpoints} checkpoints${r.contentsVerified ? '' : ' (record contents not authenticated: no master key)'}`,
   ];
+  if (r.pruned) out.push(`  pruned: records 0..${r.pruned.records - 1} (segments 0..${r.pruned.segments - 1}) removed by retention at ${r.pruned.time} (signed manifest; not a deletion)`);
   if (r.lastCheckpoint) out.push(`  last checkpoint: seq ${r.lastCheckpoint.seq}, size ${r.lastCheckpoint.size}, root ${r.lastCheckpoint.root}, ${r.lastCheckpoint.time}`);
   if (r.issues.length) out.push(`problems (${r.issues.length}):`, ...r.issues.map(line));
   if (r.warnings.length) out.push(`warnings (${r.warnings.length}):`, ...r.warnings.map(line));

@@ -51,6 +51,60 @@ export function consistencyProof(leaves: readonly Buffer[], m: number): Buffer[]
   return sub(m, leaves, true);
 }
 
+/** MTH of leaves [start, end), supplied by the caller (e.g. from retained leaves plus a pruned prefix's compact range). */
+export type SubtreeHash = (start: number, end: number) => Buffer;
+
+/** PATH(m, D[0:size]) computed through `mth`, which is only asked for the nodes the proof needs. */
+export function inclusionProofWith(mth: SubtreeHash, size: number, m: number): Buffer[] {
+  if (m < 0 || m >= size) throw new RangeError('leaf index out of range');
+  const path = (i: number, start: number, end: number): Buffer[] => {
+    if (end - start === 1) return [];
+    const k = largestPow2Below(end - start);
+    return i < k ? [...path(i, start, start + k), mth(start + k, end)] : [...path(i - k, start + k, end), mth(start, start + k)];
+  };
+  return path(m, 0, size);
+}
+
+/** PROOF(m, D[0:size]) computed through `mth`. */
+export function consistencyProofWith(mth: SubtreeHash, size: number, m: number): Buffer[] {
+  if (m < 0 || m > size) throw new RangeError('old size out of range');
+  if (m === 0 || m === size) return [];
+  const sub = (m2: number, start: number, end: number, b: boolean): Buffer[] => {
+    if (m2 === end - start) return b ? [] : [mth(start, end)];
+    const k = largestPow2Below(end - start);
+    return m2 <= k ? [...sub(m2, start, start + k, b), mth(start + k, end)] : [...sub(m2 - k, start + k, end, false), mth(start, start + k)];
+  };
+  return sub(m, 0, size, true);
+}
+
+/**
+ * MTH over a log whose first `firstIndex` leaves are gone but summarised by their compact range
+ * (`frontier`, highest level first) and whose later leaf hashes are `retained`. Asking for a node
+ * that needs a removed leaf throws 'pruned'.
+ */
+export function prunedSubtreeHash(firstIndex: number, frontier: readonly Buffer[], retained: readonly Buffer[]): SubtreeHash {
+  const blocks = new Map<string, Buffer>();
+  let pos = 0;
+  let i = 0;
+  for (let bit = 52; bit >= 0; bit--) {
+    const size = 2 ** bit;
+    if (Math.floor(firstIndex / size) % 2 === 1) {
+      blocks.set(`${pos}:${pos + size}`, frontier[i] as Buffer);
+      pos += size;
+      i += 1;
+    }
+  }
+  const mth: SubtreeHash = (start, end) => {
+    if (start >= firstIndex) return rootOf(retained.slice(start - firstIndex, end - firstIndex));
+    const known = blocks.get(`${start}:${end}`);
+    if (known) return known;
+    if (end - start === 1) throw new RangeError('pruned');
+    const k = largestPow2Below(end - start);
+    return nodeHash(mth(start, start + k), mth(start + k, end));
+  };
+  return mth;
+}
+
 /** RFC 9162 2.1.3.2: true when `proof` places `leaf` at `index` in the tree of `size` with `root`. */
 export function verifyInclusion(leaf: Buffer, index: number, size: number, proof: readonly Buffer[], root: Buffer): boolean {
   if (index < 0 || index >= size) return false;

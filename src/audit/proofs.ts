@@ -15,7 +15,7 @@ import { CofferError } from '../shared/index.js';
 import { parseCheckpoint, parseVkey, verifyCheckpointSignature, type VerifierKey } from './checkpoint.js';
 import { FRAME_CHECKPOINT, FRAME_EVENT } from './format.js';
 import { leafHash } from './merkle.js';
-import { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './merkle-proofs.js';
+import { consistencyProof, consistencyProofWith, inclusionProof, inclusionProofWith, prunedSubtreeHash, verifyConsistency, verifyInclusion } from './merkle-proofs.js';
 import { readAuditEvents, readSegmentHeader } from './read-events.js';
 import { scanSegment } from './segment-reader.js';
 import { listSegments, segmentsDir } from './trail-files.js';
@@ -36,22 +36,35 @@ export interface ConsistencyBundle {
   path: string[];
 }
 
-/** Leaf hashes of the whole log and its checkpoint notes, in log order. */
-async function scanLog(dir: string): Promise<{ leaves: Buffer[]; checkpoints: string[] }> {
+/**
+ * Leaf hashes of the retained log (from `firstIndex`, after retention pruning; 0 otherwise), the
+ * compact range of the pruned prefix, and the checkpoint notes, in log order.
+ */
+async function scanLog(dir: string): Promise<{ firstIndex: number; frontier: Buffer[]; leaves: Buffer[]; checkpoints: string[] }> {
   const { segments } = await listSegments(dir);
   const leaves: Buffer[] = [];
   const checkpoints: string[] = [];
+  let firstIndex = 0;
+  let frontier: Buffer[] = [];
   for (let i = 0; i < segments.length; i++) {
     const next = segments[i + 1];
     const limit = next ? (await readSegmentHeader(join(segmentsDir(dir), next.name))).prevValidLength : undefined;
     const seg = scanSegment(await readFile(join(segmentsDir(dir), (segments[i] as { name: string }).name)), limit);
-    if (seg.header.firstIndex !== leaves.length) throw new CofferError('audit.integrity', { message: 'audit log is not contiguous; run coffer audit verify' });
+    if (i === 0) {
+      firstIndex = seg.header.firstIndex;
+      frontier = seg.header.frontier;
+    }
+    if (seg.header.firstIndex !== firstIndex + leaves.length) throw new CofferError('audit.integrity', { message: 'audit log is not contiguous; run coffer audit verify' });
     for (const f of seg.frames) {
       if (f.type === FRAME_EVENT) leaves.push(leafHash(f.body));
       else if (f.type === FRAME_CHECKPOINT) checkpoints.push(f.body.toString('utf8'));
     }
   }
-  return { leaves, checkpoints };
+  return { firstIndex, frontier, leaves, checkpoints };
+}
+
+function pruned(): CofferError {
+  return new CofferError('audit.pruned', { message: 'the proof needs records removed by retention' });
 }
 
 function pickCheckpoint(checkpoints: string[], atLeast: number, size?: number): string {
@@ -82,20 +95,33 @@ export async function proveInclusion(dir: string, what: { index: number } | { ev
     }
     if (index < 0) throw new CofferError('audit.no_such_event', { message: 'no event with that id' });
   }
-  const { leaves, checkpoints } = await scanLog(dir);
-  if (!Number.isInteger(index) || index < 0 || index >= leaves.length) throw new CofferError('audit.no_such_event', { message: 'record index out of range' });
+  const { firstIndex, frontier, leaves, checkpoints } = await scanLog(dir);
+  if (!Number.isInteger(index) || index < 0 || index >= firstIndex + leaves.length) throw new CofferError('audit.no_such_event', { message: 'record index out of range' });
+  if (index < firstIndex) throw pruned();
   const note = pickCheckpoint(checkpoints, index + 1, opts.checkpointSize);
   const size = (parseCheckpoint(note) as { size: number }).size;
-  return { index, leafHash: (leaves[index] as Buffer).toString('hex'), path: inclusionProof(leaves.slice(0, size), index).map((h) => h.toString('hex')), checkpoint: note };
+  const path = firstIndex === 0 ? inclusionProof(leaves.slice(0, size), index) : withPruned(() => inclusionProofWith(prunedSubtreeHash(firstIndex, frontier, leaves), size, index));
+  return { index, leafHash: (leaves[index - firstIndex] as Buffer).toString('hex'), path: path.map((h) => h.toString('hex')), checkpoint: note };
 }
 
 /** Consistency proof between the checkpoints of sizes `oldSize` and `newSize` (default: newest). */
 export async function proveConsistency(dir: string, oldSize: number, newSize?: number): Promise<ConsistencyBundle> {
-  const { leaves, checkpoints } = await scanLog(dir);
+  const { firstIndex, frontier, leaves, checkpoints } = await scanLog(dir);
+  if (oldSize < firstIndex) throw pruned();
   const oldNote = pickCheckpoint(checkpoints, oldSize, oldSize);
   const newNote = pickCheckpoint(checkpoints, oldSize, newSize);
   const n = (parseCheckpoint(newNote) as { size: number }).size;
-  return { oldCheckpoint: oldNote, newCheckpoint: newNote, path: consistencyProof(leaves.slice(0, n), oldSize).map((h) => h.toString('hex')) };
+  const path = firstIndex === 0 ? consistencyProof(leaves.slice(0, n), oldSize) : withPruned(() => consistencyProofWith(prunedSubtreeHash(firstIndex, frontier, leaves), n, oldSize));
+  return { oldCheckpoint: oldNote, newCheckpoint: newNote, path: path.map((h) => h.toString('hex')) };
+}
+
+function withPruned<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError && e.message === 'pruned') throw pruned();
+    throw e;
+  }
 }
 
 function trusted(vkeys: readonly string[]): Map<string, VerifierKey> {

@@ -21,6 +21,7 @@ import { encodeFrame, encodeHeader, FRAME_CHECKPOINT, FRAME_EVENT, MAX_FRAME_BOD
 import { fsyncDir, writeFileDurable } from './fs-util.js';
 import { lookupEvents, runLookup, type LookupEventsInput, type LookupEventsOutput } from './lookup.js';
 import { EventIndex, type IndexRow } from './event-index.js';
+import { pruneSegments, type PruneResult } from './prune.js';
 import { readAuditEvents } from './read-events.js';
 import { CompactRange, leafHash } from './merkle.js';
 import { SegmentCipher } from './record-cipher.js';
@@ -48,6 +49,8 @@ export interface AuditTrailOptions {
   onCheckpoint?: (note: string) => void;
   /** Keep the LookupEvents index (DIR/lookup.db, event-index.ts); default true. */
   index?: boolean;
+  /** Retention: segments whose records are all older than this are pruned (prune.ts) at open and hourly; default: keep forever. */
+  retentionMs?: number;
 }
 
 export interface RecordOptions {
@@ -91,6 +94,8 @@ export interface AuditTrail {
   stats(): AuditTrailStats;
   /** CloudTrail LookupEvents over this trail (newest first); see lookup.ts. */
   lookupEvents(input?: LookupEventsInput): Promise<LookupEventsOutput>;
+  /** Removes the oldest segments whose records are all older than `before` (signed manifest; see prune.ts). */
+  prune(before: Date): Promise<PruneResult>;
   /** Flushes, signs a final checkpoint and closes the segment. Later record() calls reject. */
   close(): Promise<void>;
 }
@@ -128,6 +133,8 @@ class TrailWriter implements AuditTrail {
   private closing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private index: EventIndex | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private pruning: Promise<PruneResult> | null = null;
   private readonly s: AuditTrailStats = { records: 0, batches: 0, fsyncs: 0, segments: 0, checkpoints: 0, peakQueuedBytes: 0 };
 
   constructor(private readonly o: AuditTrailOptions) {
@@ -198,6 +205,30 @@ class TrailWriter implements AuditTrail {
       if (this.count !== this.cpSize && !this.closed) this.checkpoint().catch(() => undefined);
     }, every);
     this.timer.unref();
+    const keep = this.o.retentionMs;
+    if (keep !== undefined && keep > 0) {
+      const run = () => {
+        if (!this.closing) this.prune(new Date(this.clock.now() - keep)).catch(() => undefined);
+      };
+      run();
+      this.pruneTimer = setInterval(run, Math.min(keep, 3_600_000));
+      this.pruneTimer.unref();
+    }
+  }
+
+  prune(before: Date): Promise<PruneResult> {
+    if (this.closing) return Promise.reject(unavailable(null));
+    // One prune at a time; the segments it removes are never the one being written.
+    this.pruning ??= (async () => {
+      try {
+        const r = await pruneSegments(this.o.dir, { origin: this.origin, key: this.key, before, now: new Date(this.clock.now()) });
+        if (r.segmentsRemoved > 0) this.index?.pruneBefore(r.firstIndex);
+        return r;
+      } finally {
+        this.pruning = null;
+      }
+    })();
+    return this.pruning;
   }
 
   /** Opens the lookup index and catches it up with the log (rebuilding it when it is ahead). */
@@ -293,6 +324,8 @@ class TrailWriter implements AuditTrail {
 
   private async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.pruning?.catch(() => undefined);
     // Records accepted before close (queued, or waiting for queue space) are written, then sealed.
     while (this.failure === null && (this.count !== this.cpSize || this.queue.length > 0 || this.spaceWaiters.length > 0 || this.pumping)) {
       await this.checkpoint().catch(() => undefined);

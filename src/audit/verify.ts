@@ -19,12 +19,14 @@ import { CompactRange, leafHash } from './merkle.js';
 import { SegmentCipher } from './record-cipher.js';
 import { loadPublishedKeys } from './signing-keys.js';
 import { listSegments, readTrailIdentity, segmentsDir } from './trail-files.js';
+import { readPruneManifest, segmentHeaderHash, type PruneManifest } from './prune.js';
+import { readSegmentHeader } from './read-events.js';
 
 export type AuditIssueKind =
   | 'trail_file' | 'key_rejected' | 'no_trusted_key' | 'unexpected_file' | 'segment_missing' | 'bad_header'
   | 'deleted' | 'inserted' | 'reordered' | 'chain_break' | 'modified' | 'truncated'
   | 'checkpoint_invalid' | 'checkpoint_signature' | 'checkpoint_mismatch' | 'checkpoint_sequence' | 'fork'
-  | 'unsealed_tail' | 'torn_tail_preserved' | 'too_many_issues';
+  | 'unsealed_tail' | 'torn_tail_preserved' | 'too_many_issues' | 'prune_manifest' | 'pruned_unchecked';
 
 export interface AuditIssue {
   kind: AuditIssueKind;
@@ -45,6 +47,8 @@ export interface AuditVerifyReport {
   /** Whether record contents were authenticated (GCM) too; needs the master key. */
   contentsVerified: boolean;
   lastCheckpoint: { size: number; seq: number; time: string; root: string } | null;
+  /** Records 0..records-1 (segments 0..segments-1) removed by retention under a signed manifest (not an issue). */
+  pruned: { segments: number; records: number; time: string } | null;
   issues: AuditIssue[];
   warnings: AuditIssue[];
 }
@@ -69,13 +73,14 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
     if (issues.length < MAX_ISSUES) issues.push(i);
     else if (issues.length === MAX_ISSUES) issues.push({ kind: 'too_many_issues', message: 'further issues omitted' });
   };
-  const report = (): AuditVerifyReport => ({ ok: issues.length === 0, origin, segments: segs.length, records: expected, checkpoints: cpCount, contentsVerified: !!masterKey, lastCheckpoint: lastCp ? { size: lastCp.size, seq: lastCp.seq, time: lastCp.time.toISOString(), root: lastCp.root.toString('hex') } : null, issues, warnings });
+  const report = (): AuditVerifyReport => ({ ok: issues.length === 0, origin, segments: segs.length, records: expected, checkpoints: cpCount, contentsVerified: !!masterKey, lastCheckpoint: lastCp ? { size: lastCp.size, seq: lastCp.seq, time: lastCp.time.toISOString(), root: lastCp.root.toString('hex') } : null, pruned: prunedInfo, issues, warnings });
 
   let origin: string | null = null;
   let expected = 0;
   let cpCount = 0;
   let lastCp: ParsedCheckpoint | null = null;
   let segs: { name: string; segmentNumber: number }[] = [];
+  let prunedInfo: AuditVerifyReport['pruned'] = null;
   try {
     origin = (await readTrailIdentity(dir))?.origin ?? null;
     if (!origin) add({ kind: 'trail_file', message: 'TRAIL file is missing' });
@@ -90,7 +95,22 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
   const listing = await listSegments(dir);
   segs = listing.segments;
   for (const u of listing.unexpected) add({ kind: 'unexpected_file', segment: u, message: 'file in segments/ is not a segment of this trail (added file)' });
+  // Retention: a signed manifest accounts for the removed oldest segments (prune.ts).
+  const manifest = await readPruneManifest(dir, keys);
+  let pruned: PruneManifest | null = null;
+  if (manifest === 'invalid') add({ kind: 'prune_manifest', message: 'PRUNED manifest is malformed or not signed by a trusted key' });
+  else if (manifest && manifest.origin !== origin) add({ kind: 'prune_manifest', message: 'PRUNED manifest belongs to another trail' });
+  else if (manifest && segs[0]) {
+    if (segs[0].segmentNumber === manifest.segment) {
+      if ((await segmentHeaderHash(join(segmentsDir(dir), segs[0].name))).equals(manifest.headerHash)) pruned = manifest;
+      else add({ kind: 'chain_break', segment: segs[0].name, offset: 0, message: 'the first retained segment is not the one the PRUNED manifest names (replaced segment)' });
+    } else if (segs[0].segmentNumber < manifest.segment) {
+      warnings.push({ kind: 'prune_manifest', message: `segments before ${manifest.segment} are still present (a prune was interrupted); they are verified normally` });
+    }
+  }
+  if (pruned) prunedInfo = { segments: pruned.segment, records: pruned.firstIndex, time: pruned.time.toISOString() };
   segs.forEach((s, i) => {
+    if (i === 0 && pruned) return;
     if (s.segmentNumber !== i && (i === 0 || (segs[i - 1] as { segmentNumber: number }).segmentNumber !== s.segmentNumber - 1)) {
       add({ kind: 'segment_missing', segment: s.name, message: `segment files before ${s.name} are missing (expected number ${i === 0 ? 0 : (segs[i - 1] as { segmentNumber: number }).segmentNumber + 1})` });
     }
@@ -101,6 +121,7 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
     const cp = parseCheckpoint(note);
     if (!cp || cp.origin !== origin) add({ kind: 'checkpoint_invalid', message: 'a known checkpoint is malformed or belongs to another trail' });
     else if (!verifyCheckpointSignature(cp, keys)) add({ kind: 'checkpoint_signature', message: `known checkpoint of size ${cp.size} has no valid trusted signature` });
+    else if (pruned && cp.size < pruned.firstIndex) warnings.push({ kind: 'pruned_unchecked', index: cp.size, message: `known checkpoint of size ${cp.size} lies in the pruned range and cannot be compared` });
     else known.set(cp.size, [...(known.get(cp.size) ?? []), cp]);
   }
   let range = new CompactRange();
@@ -114,6 +135,15 @@ export async function verifyAuditTrail(dir: string, masterKey?: MasterKey | null
   let chain: Buffer = ZERO_HASH;
   let cpSeq = -1;
   let cpPrev: Buffer | null = null;
+  if (pruned && segs[0]) {
+    // Continue from the first retained header, which the signed manifest pins by hash.
+    const h = await readSegmentHeader(join(segmentsDir(dir), segs[0].name));
+    expected = pruned.firstIndex;
+    chain = h.prevChain;
+    range = new CompactRange(h.firstIndex, h.frontier);
+    cpSeq = pruned.checkpointSeq ?? -1;
+    cpPrev = pruned.checkpointHash;
+  }
   let gapReported = -1;
   const recordKey = masterKey ? SegmentCipher.recordKey(masterKey) : null;
   let buf: Buffer | null = segs[0] ? await readFile(join(segmentsDir(dir), segs[0].name)) : null;

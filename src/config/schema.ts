@@ -137,6 +137,19 @@ export const configSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+    // Audit trail (src/audit): retention of old segments and CloudTrail-format export to a bucket.
+    audit: z
+      .strictObject({
+        retentionDays: count(0, 36_500).default(0),
+        export: z
+          .strictObject({
+            bucket: text((s) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s), 'a bucket name (3-63 lower-case letters, digits, dots, hyphens)').optional(),
+            prefix: text((s) => /^(?:[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)?$/.test(s) && s.length <= 200, 'a key prefix of letters, digits, . _ - separated by single slashes, without leading or trailing slash').default(''),
+            intervalMs: millis(60_000, 86_400_000).default(3_600_000),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     // Sensitive-data discovery in the service (src/macie): every new object version is classified.
     discovery: z
       .strictObject({

@@ -20,6 +20,7 @@ import { accountActions, entityPolicyActions, managedPolicyActions } from './act
 import type { IamAction } from './actions/types.js';
 import { simulateActions } from './actions/simulate.js';
 import { userActions } from './actions/users.js';
+import { accountSettingsActions } from './actions/account-settings.js';
 import { authorizeIamCaller, isIamCaller, type IamAuthorizer } from './authorize.js';
 import { toIamError } from './errors.js';
 import { Params } from './params.js';
@@ -35,6 +36,7 @@ export const IAM_ACTIONS: Readonly<Record<string, IamAction>> = Object.freeze({
   ...entityPolicyActions,
   ...accountActions,
   ...simulateActions,
+  ...accountSettingsActions,
   ...mfaActions,
 });
 

@@ -125,6 +125,8 @@ export interface PasswordPolicy {
   requireNumbers: boolean;
   requireUppercaseCharacters: boolean;
   requireLowercaseCharacters: boolean;
+  /** Whether every IAM user may change its own password (ChangePassword) without an identity policy allowing it. */
+  allowUsersToChangePassword?: boolean;
 }
 
 /**
