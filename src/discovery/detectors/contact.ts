@@ -11,6 +11,7 @@ import type { Candidate, Detector } from '../engine/model.js';
 import { digitsOnly } from './checksums.js';
 import { GENERIC_TLDS, ISO_COUNTRIES } from './countries.js';
 import { regexDetector, type ValueContext, type Verdict } from './define.js';
+import { internationalValidity } from './phone-validity.js';
 
 function email(v: string): Verdict | null {
   const at = v.lastIndexOf('@');
@@ -32,12 +33,20 @@ function phone(v: string, ctx: ValueContext): Verdict | null {
   const seps = v.replace(/^\+/, '').match(/[^\d]/g) ?? [];
   if (seps.some((s) => s === '/')) return null;
   if (v.startsWith('+') || v.startsWith('00')) {
+    // Compiled metadata first (microseconds); the full parser only for what it cannot decide.
+    const fast = internationalValidity(v.startsWith('00') ? d.slice(2) : d);
+    if (fast !== undefined) return fast.valid ? { confidence: 'Medium', normalized: fast.e164, keywordRequired: false } : null;
     const p = parsePhoneNumberFromString(v.startsWith('00') ? `+${v.slice(2)}` : v);
     return p?.isValid() ? { confidence: 'Medium', normalized: p.number, keywordRequired: false } : null;
   }
   // National format needs a keyword: check it before the (costly) parse. Without a trunk
   // prefix 0 only North American numbering applies; with it, the other regions are tried.
   if (!ctx.keywordNear()) return null;
+  // A North American number without trunk or country prefix parses as "+1" + its digits.
+  if (/^[2-9]/.test(d)) {
+    const fast = internationalValidity(`1${d}`);
+    if (fast !== undefined) return fast.valid ? { confidence: 'Low', normalized: fast.e164, keywordRequired: true } : null;
+  }
   for (const region of d.startsWith('0') ? REGIONS.slice(1) : ['US' as const]) {
     const p = parsePhoneNumberFromString(v, region);
     if (p?.isValid()) return { confidence: 'Low', normalized: p.number, keywordRequired: true };
