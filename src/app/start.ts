@@ -28,6 +28,7 @@ import { checkFipsAtStart, createTlsManager, type TlsManager } from '../tls/inde
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
 import { openAuditTrail, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
+import { startAuditExport } from './audit-export.js';
 import { openDiscovery, type Discovery } from '../macie/index.js';
 import { join } from 'node:path';
 
@@ -110,6 +111,10 @@ export async function startCoffer(
     const findSecret = resolver.findSecret.bind(resolver);
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
     trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock, ...(config.audit.retentionDays > 0 ? { retentionMs: config.audit.retentionDays * 86_400_000 } : {}) });
+    // CloudTrail-format log files and signed digests delivered to a bucket of this Coffer (audit.export).
+    const auditExport = config.audit.export.bucket
+      ? startAuditExport({ trail, objects, dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, bucket: config.audit.export.bucket, prefix: config.audit.export.prefix, intervalMs: config.audit.export.intervalMs, owner: identity.admin.userId, clock, logger })
+      : null;
 
     // TLS: generated local CA material or operator files, reloaded on change and on SIGHUP
     // without dropping connections, with expiry warnings in the log.
@@ -216,6 +221,7 @@ export async function startCoffer(
         closing ??= (async () => {
           await Promise.all([listener.close(config.shutdownGraceMs), fipsListener?.close(config.shutdownGraceMs)]);
           await tlsManager?.close();
+          await auditExport?.stop();
           await trail?.close();
           iam?.close();
           clearInterval(kmsSweep);

@@ -33,3 +33,7 @@ export { parseCheckpoint, parseVkey, type ParsedCheckpoint } from './checkpoint.
 export { proveInclusion, proveConsistency, verifyInclusionBundle, verifyConsistencyBundle, type InclusionBundle, type ConsistencyBundle } from './proofs.js';
 /** `coffer audit verify|prove|consistency|check-proof`; `auditDirOf(dataDir)` = DATA_DIR/audit. */
 export { registerAuditCommands, auditDirOf } from './cli.js';
+/** Retention: prune segments older than a date under a signed manifest (verify reports them as pruned). */
+export { pruneSegments, readPruneManifest, type PruneResult, type PruneManifest } from './prune.js';
+/** CloudTrail-format export (log files + Ed25519-signed digest chain) to a bucket, and its verifier. */
+export { exportOnce, startCloudTrailExporter, verifyDigestChain, digestSigningString, keyFingerprint, type ExportOptions, type ExportSink, type ExportRun, type CloudTrailExporter, type FetchedObject, type DigestChainReport } from './export.js';

@@ -10,7 +10,8 @@
  *   failure:    any write/sync error poisons the trail: every later record() rejects
  *               ('audit.unavailable'), so the request fails closed (503) instead of going unaudited
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, sign } from 'node:crypto';
+import { keyFingerprint } from './export.js';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MasterKey } from '../crypto/index.js';
@@ -94,6 +95,8 @@ export interface AuditTrail {
   stats(): AuditTrailStats;
   /** CloudTrail LookupEvents over this trail (newest first); see lookup.ts. */
   lookupEvents(input?: LookupEventsInput): Promise<LookupEventsOutput>;
+  /** Signs CloudTrail-format export digests with the checkpoint key (export.ts). */
+  signExport(data: Buffer): { signature: Buffer; fingerprint: string; algorithm: 'Ed25519' };
   /** Removes the oldest segments whose records are all older than `before` (signed manifest; see prune.ts). */
   prune(before: Date): Promise<PruneResult>;
   /** Flushes, signs a final checkpoint and closes the segment. Later record() calls reject. */
@@ -214,6 +217,10 @@ class TrailWriter implements AuditTrail {
       this.pruneTimer = setInterval(run, Math.min(keep, 3_600_000));
       this.pruneTimer.unref();
     }
+  }
+
+  signExport(data: Buffer): { signature: Buffer; fingerprint: string; algorithm: 'Ed25519' } {
+    return { signature: sign(null, data, this.key.privateKey), fingerprint: keyFingerprint(this.key.vkey), algorithm: 'Ed25519' };
   }
 
   prune(before: Date): Promise<PruneResult> {
