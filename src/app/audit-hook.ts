@@ -6,6 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import { buildS3Event, type AuditTrail } from '../audit/index.js';
 import type { RequestOutcome } from '../http/s3/handle.js';
 import { userIdentityOf } from './audit-identity.js';
+import { guardAuditFields } from '../guards/index.js';
 
 export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; region: string }) {
   return async (o: RequestOutcome): Promise<void> => {
@@ -28,6 +29,10 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
     const authz = o.req.headers.authorization;
     const m = authz ? /Signature=([0-9a-f]{64})/.exec(authz) : null;
     if (m) secrets.push(m[1]!);
+    // Free-form field guard: findings (no values) into the event; flagged strings (in a key or
+    // bucket name, refused or warned, or just looked up) hidden wherever they would be recorded.
+    const guard = guardAuditFields(o.guard, [o.bucket, o.key]);
+    secrets.push(...guard.secrets);
     const event = buildS3Event(
       {
         operation: o.operation,
@@ -51,6 +56,7 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
       },
       ctx,
     );
+    if (guard.findings.length > 0) event.additionalEventData = { ...(event.additionalEventData ?? {}), guardFindings: guard.findings };
     await trail.record(event, { secrets });
   };
 }

@@ -5,6 +5,7 @@
  */
 import { createIamHandler, type IamHandlerDeps } from '../http/iam/index.js';
 import type { ServiceDefinition } from './service-route.js';
+import { sensitiveIn } from '../guards/index.js';
 
 /** Form parameters never copied into the trail (passwords, MFA codes, seeds, tokens). */
 const SECRET_PARAM = /password|authenticationcode|secret|token|seed|privatekey/i;
@@ -41,8 +42,10 @@ export function iamService(handler: IamHandlerDeps): ServiceDefinition {
           ...(a.resource ? { resources: [{ type: 'AWS::IAM::Resource', ARN: a.resource }] } : {}),
           ...(a.decision ? { decision: { decision: a.decision, matched: a.matched ?? [] } } : {}),
           ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),
-          // A new access key's secret and a new password appear only in the one response.
-          secrets: secretsIn(r.body),
+          ...(a.guard ? { additionalEventData: { guardFindings: a.guard.findings } } : {}),
+          // A new access key's secret and a new password appear only in the one response; personal
+          // data the guards flag in any parameter (warn mode, or a lookup by such a name) is hidden too.
+          secrets: [...secretsIn(r.body), ...(a.guard?.sensitive ?? []), ...sensitiveIn([...new URLSearchParams(call.body.toString('utf8')).values()])],
         },
       };
     },

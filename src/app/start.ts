@@ -5,7 +5,8 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createFieldGuard, createGuardedLogger } from '../guards/index.js';
 import { serverCertificateNames, type CofferConfig } from '../config/index.js';
 import { CofferError, systemClock, type Clock } from '../shared/index.js';
 import { createEnvelope, deriveKey } from '../crypto/index.js';
@@ -53,7 +54,8 @@ function attachTls(manager: TlsManager) {
 
 export function createLogger(level: string): Logger {
   // Diagnostic logs go to stderr; stdout is kept for what the operator asked for (credentials, JSON).
-  return pino({ level, base: { svc: 'coffer' }, redact: { paths: ['req.headers.authorization', '*.authorization', '*.secretAccessKey', '*.password'], censor: '[redacted]' } }, pino.destination(2));
+  // Every line is redacted (secret names and shapes, detector-flagged personal data); see src/guards.
+  return createGuardedLogger({ level });
 }
 
 export async function startCoffer(
@@ -62,6 +64,11 @@ export async function startCoffer(
   opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock } = {},
 ): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
+  // Personal data and credentials in free-form fields: reject (default), warn (audited, counted) or off.
+  const guard = createFieldGuard({
+    mode: config.guards.freeFormFields,
+    onFinding: (f) => logger.warn({ field: f.field, kind: f.kind, action: f.action }, 'free-form field holds what looks like sensitive data'),
+  });
   const clock = opts.clock ?? systemClock;
   // fips strict: refuse to start before touching any data unless the OpenSSL FIPS provider is active.
   const fips = config.fips.mode !== 'off' ? checkFipsAtStart(config.fips.mode) : null;
@@ -151,6 +158,8 @@ export async function startCoffer(
       baseDomain: config.baseDomain ?? null,
       maxXmlBodyBytes: config.limits.maxXmlBodyBytes,
       maxBulkXmlBodyBytes: config.limits.maxBulkXmlBodyBytes,
+      guard,
+      objectKeyNameModes: config.guards.objectKeyNames,
       logger,
       beforeReply: createAuditHook(trail, { accountId: identity.accountId, region: config.region }),
     });
@@ -158,7 +167,7 @@ export async function startCoffer(
     // Every non-S3 API registers one service definition; the SigV4 credential scope picks it.
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
-      iamService({ store: iam, clock, accountId: identity.accountId }),
+      iamService({ store: iam, clock, accountId: identity.accountId, guard }),
       kmsService({ kms }),
       cloudtrailService({ trail }),
     ];

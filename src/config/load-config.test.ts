@@ -153,6 +153,8 @@ const INVALID: Record<string, string> = {
   'discovery.onWrite': 'sometimes',
   'discovery.cpuPercent': '0',
   'discovery.concurrency': '65',
+  'guards.freeFormFields': 'sometimes',
+  'guards.objectKeyNames': 'photos=maybe',
 };
 
 describe('loadConfig validation errors', () => {

@@ -93,6 +93,33 @@ function count(min: number, max: number) {
   });
 }
 
+/** What the free-form field guard does with sensitive data (guards.freeFormFields). */
+export const GUARD_MODES = ['reject', 'warn', 'off'] as const;
+
+/** Per-bucket modes: an object { bucket: mode } or the text "bucket=mode,other=mode". */
+const bucketModes = leaf<Record<string, string> | string, Readonly<Record<string, (typeof GUARD_MODES)[number]>>>((v) => {
+  let entries: Array<[string, unknown]>;
+  if (typeof v === 'string') {
+    entries = [];
+    for (const part of parseList(v)) {
+      const i = part.indexOf('=');
+      if (i <= 0) return { ok: false, error: 'expected bucket=mode pairs separated by commas (mode: reject, warn or off)' };
+      entries.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+    }
+  } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    entries = Object.entries(v);
+  } else {
+    return { ok: false, error: 'expected an object of bucket names to modes (reject, warn or off)' };
+  }
+  const out: Record<string, (typeof GUARD_MODES)[number]> = {};
+  for (const [bucket, mode] of entries) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { ok: false, error: 'expected bucket names (3-63 lower-case letters, digits, dots, hyphens)' };
+    if (typeof mode !== 'string' || !(GUARD_MODES as readonly string[]).includes(mode)) return { ok: false, error: 'expected each mode to be reject, warn or off' };
+    out[bucket] = mode as (typeof GUARD_MODES)[number];
+  }
+  return { ok: true, value: Object.freeze(out) };
+});
+
 /** Log levels (pino's names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -148,6 +175,15 @@ export const configSchema = z
             intervalMs: millis(60_000, 86_400_000).default(3_600_000),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    // Free-form field guard (src/guards): names, metadata, tags, paths and descriptions holding
+    // personal data or credentials are rejected (default), accepted with an audit finding (warn),
+    // or not checked (off); object key names may have their own mode per bucket.
+    guards: z
+      .strictObject({
+        freeFormFields: oneOf(GUARD_MODES).default('reject'),
+        objectKeyNames: bucketModes.default({}),
       })
       .prefault({}),
     // Sensitive-data discovery in the service (src/macie): every new object version is classified.

@@ -49,6 +49,8 @@ const ROWS: Row[] = [
   ['audit.export.bucket', '(none)', 'Bucket of this Coffer that receives CloudTrail-format log files and signed digest files; unset disables the export.'],
   ['audit.export.prefix', '(none)', 'Key prefix before AWSLogs/ in the export bucket.'],
   ['audit.export.intervalMs', '3600000', 'How often a CloudTrail-format log file and digest are delivered (60000 .. 86400000 ms; CloudTrail digests are hourly).'],
+  ['guards.freeFormFields', 'reject', 'Personal data or credentials (checksum-validated card numbers, IBANs, national ids, secret keys, private keys, tokens) in bucket names, object key names, x-amz-meta-*, tags, IAM names, paths and descriptions: reject (400, value never echoed), warn (accept, audit finding and counter) or off.'],
+  ['guards.objectKeyNames', '{}', 'Per-bucket mode for object key names, overriding guards.freeFormFields: {"bucket": "warn"} in the config file, bucket=warn,other=off in the environment.'],
   ['discovery.onWrite', 'true', 'Classify every new object version for sensitive data after it is stored (durable queue, findings through the Macie API).'],
   ['discovery.cpuPercent', '50', 'Share of one CPU core (1-100) that classification may use, so request serving is never starved.'],
   ['discovery.concurrency', '2', 'Object versions classified at the same time (1-64).'],

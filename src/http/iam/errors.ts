@@ -20,6 +20,7 @@ const MAP: Record<string, [number, string]> = {
   'iam.delete_conflict': [409, 'DeleteConflict'],
   'iam.malformed_policy': [400, 'MalformedPolicyDocument'],
   'iam.validation': [400, 'ValidationError'],
+  'guards.sensitive_field': [400, 'ValidationError'],
   'iam.invalid_input': [400, 'InvalidInput'],
   'iam.password_policy': [400, 'PasswordPolicyViolation'],
   'iam.access_denied': [403, 'AccessDenied'],

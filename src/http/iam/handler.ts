@@ -24,6 +24,8 @@ import { accountSettingsActions } from './actions/account-settings.js';
 import { authorizeIamCaller, isIamCaller, type IamAuthorizer } from './authorize.js';
 import { toIamError } from './errors.js';
 import { Params } from './params.js';
+import { guardIamParams } from './actions/guard-params.js';
+import { IAM_HINT, type FieldGuard, type RecordedFinding } from '../../guards/index.js';
 import { errorResponseXml, responseXml } from './xml.js';
 
 export const IAM_VERSION = '2010-05-08';
@@ -48,6 +50,8 @@ export interface IamHandlerDeps {
   accountId: string;
   /** Largest form body accepted (default 128 KiB; policies are at most 10 KiB, URL-encoded). */
   maxBodyBytes?: number;
+  /** Free-form field guard for names, paths, descriptions and tags; absent: nothing is checked. */
+  guard?: FieldGuard;
   /** Receives unexpected failures (never secrets or parameters). */
   onInternalError?: (info: { requestId: string; action: string; err: unknown }) => void;
 }
@@ -67,7 +71,11 @@ export interface IamHttpResponse {
   headers: Record<string, string>;
   body: string;
   /** For the audit record: the action and, once authorised, the decision and matched statements. */
-  audit: { action: string; resource?: string; decision?: Decision; matched?: MatchedStatement[]; errorCode?: string };
+  audit: {
+    action: string; resource?: string; decision?: Decision; matched?: MatchedStatement[]; errorCode?: string;
+    /** Free-form field guard: findings (no values) and the flagged strings the trail must hide (never render). */
+    guard?: { findings: RecordedFinding[]; sensitive: string[] };
+  };
 }
 
 export function createIamHandler(deps: IamHandlerDeps): (req: IamHttpRequest) => Promise<IamHttpResponse> {
@@ -100,6 +108,14 @@ export function createIamHandler(deps: IamHandlerDeps): (req: IamHttpRequest) =>
         const who = isIamCaller(caller) ? caller.arn : 'the caller';
         const why = result.decision === 'ExplicitDeny' ? 'with an explicit deny in an identity-based policy' : 'because no identity-based policy allows the ' + `iam:${name} action`;
         throw new CofferError('iam.access_denied', { message: `User: ${who} is not authorized to perform: iam:${name} on resource: ${resource} ${why}` });
+      }
+      if (deps.guard) {
+        const session = deps.guard.session({ hint: IAM_HINT });
+        try {
+          guardIamParams(session, name, params);
+        } finally {
+          if (session.findings.length > 0) audit.guard = { findings: [...session.findings], sensitive: [...session.sensitive] };
+        }
       }
       const xml = await action.run(ctx);
       return { status: 200, headers, body: responseXml(name, xml, requestId), audit };

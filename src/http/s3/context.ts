@@ -5,6 +5,7 @@ import type { AuthenticatedRequest } from '../../auth/index.js';
 import type { ObjectService } from '../../objects/index.js';
 import { CofferError } from '../../shared/index.js';
 import type { Target } from './router.js';
+import type { GuardSession } from '../../guards/index.js';
 import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
 
 export interface S3Response {
@@ -39,6 +40,8 @@ export interface S3Context {
   trailers(): Record<string, string>;
   /** Decoded payload length when the client declared it (Content-Length or x-amz-decoded-content-length). */
   declaredLength: number | null;
+  /** The request's free-form field guard session (tag handlers check tags before storing them). */
+  guard?: GuardSession;
   /** Account-wide settings (S3 Control PublicAccessBlock); absent when the server has none. */
   account?: AccountPublicAccessBlockStore;
 }

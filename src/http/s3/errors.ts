@@ -91,6 +91,8 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'http.request_timeout': { code: 'RequestTimeout', status: 400, message: 'Your socket connection to the server was not read from or written to within the timeout period.' },
   'http.invalid_argument': { code: 'InvalidArgument', status: 400, message: 'Invalid Argument' },
   'http.unsupported_encoding': { code: 'InvalidArgument', status: 400, message: 'Invalid Encoding Method specified in Request' },
+  // guards: the message names the field and the kind of data, never the value
+  'guards.sensitive_field': { code: 'InvalidArgument', status: 400, message: 'A free-form field contains what looks like sensitive data.' },
 };
 
 /**

@@ -18,6 +18,8 @@ import type { S3Context, S3Response } from './context.js';
 import { errorXml, toS3Error } from './errors.js';
 import { S3_OPERATIONS, type S3Operation, type S3OperationName } from './operations.js';
 import { resolveOperation, resolveTarget, type Target } from './router.js';
+import { guardS3Request } from './guard-fields.js';
+import { logAccess, type FieldGuard, type FreeFormMode, type GuardSession } from '../../guards/index.js';
 import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
 
 export interface S3HandlerDeps {
@@ -41,6 +43,10 @@ export interface S3HandlerDeps {
   maxXmlBodyBytes: number;
   maxBulkXmlBodyBytes: number;
   logger: Logger;
+  /** Free-form field guard (bucket names, key names, metadata, tags); absent: nothing is checked. */
+  guard?: FieldGuard;
+  /** Per-bucket modes for object key names (guards.objectKeyNames). */
+  objectKeyNameModes?: Readonly<Record<string, FreeFormMode>>;
   /**
    * Decides an anonymous request (no Authorization header, no presigned query) against the
    * bucket policy, as Block Public Access allows. Throws to refuse (auth.access_denied). Without
@@ -85,6 +91,8 @@ export interface RequestOutcome {
   startedAt: number;
   /** The policy decision (Allow, or the denying result); null when no policy was evaluated. */
   decision: EvaluationResult | null;
+  /** Free-form field guard findings (no values) and the flagged strings to hide; null without a guard. */
+  guard: GuardSession | null;
 }
 
 /** The access key id in an Authorization header or presigned query, without verifying anything. */
@@ -144,6 +152,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
     const query = new URLSearchParams(rawQuery);
     const startedAt = deps.clock.now();
     const sourceIp = req.socket?.remoteAddress ?? 'unknown';
+    const guard = deps.guard?.session() ?? null;
     const outcome = (status: number, errorCode: string | null, errorMessage: string | null, responseHeaders: Record<string, string | number | undefined>): RequestOutcome => {
       const operation = opName === 'Unknown' ? null : S3_OPERATIONS[opName];
       return {
@@ -165,6 +174,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         sourceIp,
         startedAt,
         decision,
+        guard,
       };
     };
     try {
@@ -195,6 +205,10 @@ export function createS3Handler(deps: S3HandlerDeps) {
         }
       }
       const ctx = makeContext(deps, req, handlerAuth, { requestId, opName, target, query, secureTransport });
+      if (guard) {
+        guardS3Request(guard, opName, target, req.headers, deps.objectKeyNameModes);
+        ctx.guard = guard;
+      }
       const response = await operation.handler(ctx);
       if (deps.beforeReply) {
         try {
@@ -205,7 +219,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         }
       }
       await send(req, res, response);
-      log(deps.logger, { requestId, op: opName, status: res.statusCode, started });
+      log(deps.logger, { requestId, op: opName, status: res.statusCode, started, principal: principalOf(auth, req, query), findings: guard?.findings.length ?? 0 });
     } catch (err) {
       let failure: unknown = err;
       let e = toS3Error(failure);
@@ -224,7 +238,7 @@ export function createS3Handler(deps: S3HandlerDeps) {
         }
       }
       sendError(req, res, failure, resource, requestId);
-      log(deps.logger, { requestId, op: opName, status: e.status, started, code: e.code });
+      log(deps.logger, { requestId, op: opName, status: e.status, started, code: e.code, principal: principalOf(auth, req, query), findings: guard?.findings.length ?? 0 });
     }
   };
 }
@@ -234,9 +248,16 @@ function describe(err: unknown): Record<string, unknown> {
   return { value: String(err) };
 }
 
-function log(logger: Logger, f: { requestId: string; op: string; status: number; started: bigint; code?: string }): void {
+/** Who made the request, for the access log: the principal's ARN, else the claimed access key id. */
+function principalOf(auth: AuthenticatedRequest | null, req: IncomingMessage, query: URLSearchParams): string | null {
+  const arn = (auth?.principal as { arn?: unknown } | null | undefined)?.arn;
+  return typeof arn === 'string' ? arn : claimedKeyId(req, query);
+}
+
+/** The request's access line (stable schema, see src/guards/logger.ts). */
+function log(logger: Logger, f: { requestId: string; op: string; status: number; started: bigint; code?: string; principal: string | null; findings: number }): void {
   const ms = Number(process.hrtime.bigint() - f.started) / 1e6;
-  logger.info({ requestId: f.requestId, op: f.op, status: f.status, ms: Math.round(ms * 10) / 10, ...(f.code ? { code: f.code } : {}) }, 'request');
+  logAccess(logger, { requestId: f.requestId, service: 's3', operation: f.op, principal: f.principal, status: f.status, latencyMs: ms, errorCode: f.code ?? null, guardFindings: f.findings });
 }
 
 function makeContext(

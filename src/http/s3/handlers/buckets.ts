@@ -2,6 +2,7 @@
 import { CofferError } from '../../../shared/index.js';
 import { type S3Context, type S3Response, readControlBody } from '../context.js';
 import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
+import { guardTags } from '../guard-fields.js';
 
 const xml = (root: string, body: Record<string, unknown>): S3Response => ({
   status: 200,
@@ -93,7 +94,9 @@ export function tagSetXml(tags: Record<string, string>): S3Response {
 }
 
 export async function putBucketTagging(c: S3Context): Promise<S3Response> {
-  await c.objects.putBucketTagging(c.bucket, parseTagSet(await readControlBody(c)));
+  const tags = parseTagSet(await readControlBody(c));
+  guardTags(c.guard, tags);
+  await c.objects.putBucketTagging(c.bucket, tags);
   return { status: 204 };
 }
 

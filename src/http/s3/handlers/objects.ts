@@ -9,6 +9,7 @@ import { type S3Context, type S3Response, header, readControlBody } from '../con
 import { bodyInput, checksumRequest, conditions, objectAttributes, writeExpectation } from '../request-attributes.js';
 import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
 import { parseTagSet, tagSetXml } from './buckets.js';
+import { guardTags } from '../guard-fields.js';
 
 function versionHeader(rec: ObjectVersionRecord): Record<string, string> {
   return rec.versionId === 'null' ? {} : { 'x-amz-version-id': rec.versionId };
@@ -214,6 +215,7 @@ export async function getObjectTagging(c: S3Context): Promise<S3Response> {
 
 export async function putObjectTagging(c: S3Context): Promise<S3Response> {
   const tags = parseTagSet(await readControlBody(c));
+  guardTags(c.guard, tags);
   const rec = await c.objects.putObjectTagging({ bucket: c.bucket, key: c.key, versionId: c.query.get('versionId') ?? undefined, tags });
   return { status: 200, headers: versionHeader(rec) };
 }
