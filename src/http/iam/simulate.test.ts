@@ -112,7 +112,10 @@ describe('SimulateCustomPolicy, with cases from the AWS IAM documentation', () =
     const ok = await h.call(ADMIN, params({ policies: [p], actions: ['s3:ListBucket'], context: [['s3:prefix', 'string', ['home/a/']]] }));
     const m2 = ok.xml.SimulateCustomPolicyResponse.SimulateCustomPolicyResult.EvaluationResults.member[0];
     assert.equal(m2.EvalDecision, 'allowed');
-    assert.deepEqual(m2.MatchedStatements.member, [{ SourcePolicyId: 'PolicyInputList.1', SourcePolicyType: 'IAM Policy' }]);
+    // One-line document: the statement's '{' is character 38 and its '}' the one before the last ']}'.
+    assert.deepEqual(m2.MatchedStatements.member, [{ SourcePolicyId: 'PolicyInputList.1', StartPosition: { Line: 1, Column: 39 }, EndPosition: { Line: 1, Column: p.length - 1 } }]);
+    // An implicit deny names no statement, even when an Allow statement matched the action.
+    assert.equal(m.MatchedStatements, '');
   });
 });
 
@@ -126,5 +129,8 @@ describe('SimulatePrincipalPolicy', () => {
     assert.equal(r.status, 200, r.body);
     const d = r.xml.SimulatePrincipalPolicyResponse.SimulatePrincipalPolicyResult.EvaluationResults.member.map((m: { EvalDecision: string }) => m.EvalDecision);
     assert.deepEqual(d, ['implicitDeny', 'allowed']);
+    const allowed = r.xml.SimulatePrincipalPolicyResponse.SimulatePrincipalPolicyResult.EvaluationResults.member[1];
+    assert.equal(allowed.MatchedStatements.member[0].SourcePolicyId, 'TeamA');
+    assert.equal(allowed.MatchedStatements.member[0].SourcePolicyType, 'user-managed');
   });
 });

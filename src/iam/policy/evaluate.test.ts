@@ -106,9 +106,9 @@ describe('decision logic', () => {
       kind: 'identity',
     });
     const r = evaluate({ identity: [p] }, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', principal: alice, keys: {} });
-    assert.deepEqual(r, { decision: 'Allow', matched: [{ policyId: 'arn:aws:iam::123456789012:policy/P', sid: 'Read', effect: 'Allow' }] });
+    assert.deepEqual(r, { decision: 'Allow', matched: [{ policyId: 'arn:aws:iam::123456789012:policy/P', sid: 'Read', effect: 'Allow', statement: 0 }] });
     const d = evaluate({ identity: [p] }, { action: 's3:DeleteObject', resource: 'arn:aws:s3:::b/k', principal: alice, keys: {} });
-    assert.deepEqual(d, { decision: 'ExplicitDeny', matched: [{ policyId: 'arn:aws:iam::123456789012:policy/P', sid: 'NoDelete', effect: 'Deny' }] });
+    assert.deepEqual(d, { decision: 'ExplicitDeny', matched: [{ policyId: 'arn:aws:iam::123456789012:policy/P', sid: 'NoDelete', effect: 'Deny', statement: 1 }] });
   });
 });
 

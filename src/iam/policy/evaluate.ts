@@ -96,9 +96,11 @@ interface Tally {
 function scan(policies: readonly CompiledPolicy[], ctx: RequestContext, keys: ReadonlyMap<string, ContextValue>, matched: MatchedStatement[]): Tally {
   const t: Tally = { deny: false, allow: false };
   for (const p of policies) {
-    for (const st of p.statements) {
+    const statements = p.statements;
+    for (let i = 0; i < statements.length; i++) {
+      const st = statements[i] as CompiledStatement;
       if (!applies(st, ctx, keys)) continue;
-      matched.push({ policyId: p.id, sid: st.sid, effect: st.effect });
+      matched.push({ policyId: p.id, sid: st.sid, effect: st.effect, statement: i });
       if (st.effect === 'Deny') t.deny = true;
       else t.allow = true;
     }
@@ -120,13 +122,14 @@ export function evaluate(policies: PolicySet, context: RequestContext): Evaluati
   let resourceFinal = false;
   let resourceRole = false;
   for (const rp of policies.resource ?? []) {
-    for (const st of rp.statements) {
+    for (let i = 0; i < rp.statements.length; i++) {
+      const st = rp.statements[i] as CompiledStatement;
       let pm: PrincipalMatch;
       if (st.principal) pm = matchPrincipal(st.principal, p);
       else if (st.notPrincipal) pm = matchPrincipal(st.notPrincipal, p) === 'none' ? 'exact' : 'none';
       else pm = 'none';
       if (pm === 'none' || !applies(st, context, keys)) continue;
-      matched.push({ policyId: rp.id, sid: st.sid, effect: st.effect });
+      matched.push({ policyId: rp.id, sid: st.sid, effect: st.effect, statement: i });
       if (st.effect === 'Deny') deny = true;
       else if (pm === 'exact' || pm === 'everyone') resourceFinal = true;
       else if (pm === 'role') resourceRole = true;

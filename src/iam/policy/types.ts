@@ -36,6 +36,8 @@ export interface MatchedStatement {
   policyId: string;
   sid: string | undefined;
   effect: 'Allow' | 'Deny';
+  /** Index of the statement in its policy's Statement list (0-based), e.g. for SimulateCustomPolicy positions. */
+  statement: number;
 }
 
 export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
