@@ -66,7 +66,10 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
   });
   server.on('clientError', (err, socket) => {
     const code = (err as { code?: string }).code;
-    if (socket.writable && code !== 'ECONNRESET') {
+    // Only an HTTP parser error or timeout gets an HTTP answer. A TLS-layer failure (say, a refused
+    // renegotiation) cannot carry one: end() would wait on a dead session and hold the socket open.
+    const httpError = code !== undefined && (code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT');
+    if (socket.writable && httpError) {
       const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     } else socket.destroy();
