@@ -16,7 +16,8 @@ export function userIdentityOf(principal: unknown): UserIdentity | null {
   return {
     type: IDENTITY_TYPES[p.type] ?? 'Unknown',
     principalId: p.id,
-    arn: p.arn,
+    // A role session is recorded under its assumed-role ARN (the role is its sessionIssuer).
+    arn: p.sessionArn ?? p.arn,
     accountId: p.accountId,
     ...(p.userName !== undefined ? { userName: p.userName } : {}),
     ...(p.session

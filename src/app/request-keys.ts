@@ -15,5 +15,9 @@ export function callerConditionKeys(caller: IamCaller, req: IncomingMessage, opt
     nowMs: opts.nowMs,
     ...(ua !== undefined ? { userAgent: ua } : {}),
     region: opts.region,
+    // Temporary credentials only: long-term keys have no aws:MultiFactorAuthPresent at all (as on AWS).
+    ...(caller?.session
+      ? { mfa: { present: caller.session.mfaAuthenticated, ...(caller.session.mfaAuthTimeMs !== undefined ? { authTimeMs: caller.session.mfaAuthTimeMs } : {}) }, tokenIssueTimeMs: caller.session.createdMs }
+      : {}),
   });
 }

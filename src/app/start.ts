@@ -19,7 +19,9 @@ import { createAnonymousS3Authorizer } from './s3-authorize-anonymous.js';
 import { accountPublicAccessBlock } from './account-settings.js';
 import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-access-block.js';
 import { iamService } from './iam-route.js';
-import { kmsService } from './kms-route.js';
+import { stsService } from './sts-route.js';
+import { createSessionResolver } from '../sts/index.js';
+import { kmsService, lateKmsDataKeys } from './kms-route.js';
 import { KmsStore, createKms } from '../kms/index.js';
 import { cloudtrailService } from './cloudtrail-route.js';
 import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute } from './service-route.js';
@@ -115,7 +117,8 @@ export async function startCoffer(
     }, 60_000).unref();
     const iamStore = iam;
     const resolver = createAccessKeyResolver({ store: iam, clock });
-    const findSecret = resolver.findSecret.bind(resolver);
+    // Long-term keys (AKIA) and STS sessions (ASIA: token, expiry and revocation checked per request).
+    const findSecret = createSessionResolver({ store: iam, clock, longTerm: resolver.findSecret.bind(resolver) }).findSecret;
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
     trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock, ...(config.audit.retentionDays > 0 ? { retentionMs: config.audit.retentionDays * 86_400_000 } : {}) });
     // CloudTrail-format log files and signed digests delivered to a bucket of this Coffer (audit.export).
@@ -174,6 +177,8 @@ export async function startCoffer(
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.
     const dispatch: typeof handle = (req, res, secure) => {
+      stsService({ store: iam, clock, accountId: identity.accountId }),
+      macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
       const service = scopeOf(req)?.service;
       const route = service !== undefined && service !== 's3' ? routes.get(service) : undefined;
       return route ? route(req, res, secure) : handle(req, res, secure);

@@ -19,18 +19,21 @@ export interface IamAuthorizationRequest {
 export type IamAuthorizer = (request: IamAuthorizationRequest) => Promise<EvaluationResult> | EvaluationResult;
 
 export function isIamCaller(p: unknown): p is IamCaller {
-  return typeof p === 'object' && p !== null && (p as IamCaller).type === 'User' && typeof (p as IamCaller).policies === 'object';
+  if (typeof p !== 'object' || p === null) return false;
+  const t = (p as IamCaller).type;
+  return (t === 'User' || t === 'AssumedRole') && typeof (p as IamCaller).policies === 'object';
 }
 
 /** aws:username, aws:userid, aws:PrincipalArn/Account/Type and aws:PrincipalTag/* for a caller. */
 export function callerConditionKeys(caller: IamCaller): Record<string, ContextValue> {
   const k: Record<string, ContextValue> = {
-    'aws:username': caller.userName,
     'aws:userid': caller.id,
     'aws:PrincipalArn': caller.arn,
     'aws:PrincipalAccount': caller.accountId,
-    'aws:PrincipalType': 'User',
+    'aws:PrincipalType': caller.type,
   };
+  // aws:username exists for IAM users (and their GetSessionToken sessions) only.
+  if (caller.type === 'User' && caller.userName !== undefined) k['aws:username'] = caller.userName;
   for (const [key, value] of Object.entries(caller.tags)) k[`aws:PrincipalTag/${key}`] = value;
   return k;
 }

@@ -32,6 +32,9 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'auth.missing_sha256': { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: x-amz-content-sha256' },
   'auth.access_denied': { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   'auth.insecure_transport': { code: 'AccessDenied', status: 403, message: 'Access Denied: this request must be made over HTTPS.' },
+  'auth.invalid_token': { code: 'InvalidToken', status: 400, message: 'The provided token is malformed or otherwise invalid.' },
+  'auth.expired_token': { code: 'ExpiredToken', status: 400, message: 'The provided token has expired.' },
+  'auth.mfa_required': { code: 'AccessDenied', status: 403, message: 'Access Denied: this request needs an MFA session.' },
   // checksums
   'checksum.invalid': { code: 'InvalidRequest', status: 400, message: 'The checksum headers are invalid.' },
   'checksum.invalid_digest': { code: 'InvalidDigest', status: 400, message: 'The Content-MD5 you specified was invalid.' },

@@ -12,7 +12,7 @@ export type { IamStore, MfaStore, SessionStore } from './port.js';
 /** Opens (creating and migrating) the SQLite identity store keyed by HKDF(master, 'iam-db/v1'). */
 export { openSqliteIamStore, type SqliteIamStoreOptions } from './open-sqlite-iam-store.js';
 /** findSecret for SigV4 over the store, with per-revision caching of compiled policies. */
-export { createAccessKeyResolver, callerForUser, type AccessKeyResolver, type IamCaller } from './resolve-access-key.js';
+export { createAccessKeyResolver, callerForUser, compileDocuments, type AccessKeyResolver, type IamCaller, type CallerSession } from './resolve-access-key.js';
 /** Idempotently creates the admin user, an AdministratorAccess policy attached to it, and imports its key. */
 export { provisionAdminUser, ADMIN_POLICY_NAME } from './provision-admin.js';
 /** Password hashing (scrypt) and password-policy checks. */

@@ -11,15 +11,29 @@ import type { PrincipalPolicyDocuments, User } from './types.js';
 
 /** The authenticated caller as SigV4 hands it to the pipeline (AuthenticatedRequest.principal). */
 export interface IamCaller extends PrincipalInfo {
-  type: 'User';
-  /** aws:userid (AIDA…); also recorded as the owner of what the caller creates. */
+  /** 'User' for an IAM user's long-term keys and GetSessionToken sessions; 'AssumedRole' for role sessions (arn = role ARN, sessionArn = assumed-role ARN). */
+  type: 'User' | 'AssumedRole';
+  /** aws:userid (AIDA…, or AROA…:<session name> for role sessions); also recorded as the owner of what the caller creates. */
   id: string;
-  userName: string;
+  /** The IAM user name; undefined for role sessions. */
+  userName?: string;
   accessKeyId: string;
+  /** Temporary credentials (STS): when issued and expiring, and whether (and when) MFA was checked. Absent for long-term keys. */
+  session?: CallerSession;
   /** aws:PrincipalTag/<key> values. */
   tags: Readonly<Record<string, string>>;
   /** The caller's identity policies and boundary, compiled. Add the bucket policy as `resource`. */
   policies: PolicySet;
+}
+
+export interface CallerSession {
+  createdMs: number;
+  expiresMs: number;
+  mfaAuthenticated: boolean;
+  /** When the MFA code was checked (aws:MultiFactorAuthAge). */
+  mfaAuthTimeMs?: number;
+  /** The role a role session belongs to (CloudTrail sessionIssuer). */
+  issuer?: { type: string; principalId: string; arn: string; accountId: string; userName?: string };
 }
 
 export interface AccessKeyResolver {
@@ -32,7 +46,8 @@ export interface AccessKeyResolver {
 const DENY_ALL_DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
 const ALLOW_NONE_DOC = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"*","Resource":"*"}]}';
 
-function compileDocuments(docs: PrincipalPolicyDocuments): PolicySet {
+/** Compiles a principal's stored documents; documents that no longer parse fail closed. */
+export function compileDocuments(docs: PrincipalPolicyDocuments): PolicySet {
   const identity: CompiledPolicy[] = docs.identity.map(({ id, document }) => {
     try {
       return parsePolicy(document, { id, kind: 'identity', strict: false });
