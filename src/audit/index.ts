@@ -37,3 +37,5 @@ export { registerAuditCommands, auditDirOf } from './cli.js';
 export { pruneSegments, readPruneManifest, type PruneResult, type PruneManifest } from './prune.js';
 /** CloudTrail-format export (log files + Ed25519-signed digest chain) to a bucket, and its verifier. */
 export { exportOnce, startCloudTrailExporter, verifyDigestChain, digestSigningString, keyFingerprint, type ExportOptions, type ExportSink, type ExportRun, type CloudTrailExporter, type FetchedObject, type DigestChainReport } from './export.js';
+/** Least privilege from evidence: lastAccessed / generatePolicy over stored events (ActionResolver maps events to actions). */
+export { lastAccessed, generatePolicy, minimalPolicy, serviceActionUses, isByUser, wasAllowed, type ActionUse, type ActionResolver, type LastAccessedEntry, type PolicyDocument } from './least-privilege.js';

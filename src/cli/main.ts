@@ -10,6 +10,7 @@ import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
 import { registerAuditCommands } from '../audit/index.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerIamEvidenceCommands } from './iam-evidence.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -110,6 +111,7 @@ export function buildProgram(): Command {
   registerScanCommand(program);
   registerAuditCommands(program);
   registerDoctorCommand(program);
+  registerIamEvidenceCommands(program);
   return program;
 }
 
