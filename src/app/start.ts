@@ -33,6 +33,7 @@ import { openAuditTrail, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
 import { startAuditExport } from './audit-export.js';
 import { openDiscovery, type Discovery } from '../macie/index.js';
+import { macieService } from './macie-route.js';
 import { join } from 'node:path';
 
 export interface RunningCoffer {
@@ -173,6 +174,7 @@ export async function startCoffer(
       iamService({ store: iam, clock, accountId: identity.accountId, guard }),
       kmsService({ kms }),
       cloudtrailService({ trail }),
+      macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.

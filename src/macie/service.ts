@@ -19,6 +19,9 @@ import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import { openMacieDb, type Db } from './db.js';
 import { MacieStore, type ClassificationOutcome } from './store.js';
 import { startDiscoveryWorker, type DiscoveryWorker } from './worker.js';
+import { createIdentifiers, type Identifiers } from './identifiers.js';
+import { createJobs, type Jobs } from './jobs.js';
+import { startJobRunner, type JobRunner } from './job-runner.js';
 
 export interface DiscoverySettings {
   /** Classify every new object version (discovery.onWrite). */
@@ -56,7 +59,13 @@ export interface Discovery {
   readonly hashKey: Buffer;
   /** The managed-identifier scanner used by automated discovery. */
   readonly scanner: Scanner;
+  /** Custom data identifiers and allow lists (after start). */
+  readonly identifiers: Identifiers;
+  /** Classification jobs (after start). */
+  readonly jobs: Jobs;
   start(opts: StartDiscoveryOptions): Promise<void>;
+  /** Resolves when no classification job is running (tests). */
+  jobsIdle(): Promise<void>;
   /** Resolves once every queued version is classified (tests, benchmarks). */
   drained(): Promise<void>;
   close(): Promise<void>;
@@ -75,6 +84,13 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
   const scanner = createScanner({ detectors: managedDetectors(), hashKey });
   const budget = createCpuBudget(opts.settings.cpuPercent / 100);
   let worker: DiscoveryWorker | null = null;
+  let runner: JobRunner | null = null;
+  let identifiers: Identifiers | null = null;
+  let jobs: Jobs | null = null;
+  const started = <T>(v: T | null): T => {
+    if (v === null) throw new Error('discovery is not started');
+    return v;
+  };
   const metadata = captureWrites(opts.metadata, {
     store,
     onWrite: opts.settings.onWrite,
@@ -87,6 +103,12 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
     budget,
     hashKey,
     scanner,
+    get identifiers() {
+      return started(identifiers);
+    },
+    get jobs() {
+      return started(jobs);
+    },
     async start(s) {
       const queued = await resolveIntents(opts.metadata, store);
       if (queued > 0) opts.logger.info({ queued }, 'queued object versions written just before an interruption for classification');
@@ -98,9 +120,18 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
         store, objects: s.objects, context, concurrency: opts.settings.concurrency, logger: opts.logger,
         ...(s.onClassified ? { onClassified: s.onClassified } : {}),
       });
+      const now = () => opts.clock.now();
+      const ids = createIdentifiers({ store, objects: s.objects, accountId: s.accountId, region: s.region, now, hashKey });
+      identifiers = ids;
+      jobs = createJobs({ store, identifiers: ids, accountId: s.accountId, region: s.region, now, onChange: () => runner?.notify() });
+      runner = startJobRunner({
+        store, jobs, identifiers: ids, metadata: opts.metadata, objects: s.objects, budget, accountId: s.accountId, region: s.region, now, logger: opts.logger,
+      });
     },
     drained: () => worker?.drained() ?? Promise.resolve(),
+    jobsIdle: () => runner?.idle() ?? Promise.resolve(),
     async close() {
+      await runner?.close();
       await worker?.close();
       db.close();
     },

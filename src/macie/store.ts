@@ -52,6 +52,20 @@ export interface FindingRow {
   body: Record<string, unknown>;
 }
 
+export type ResourceKind = 'custom-data-identifier' | 'allow-list' | 'job';
+
+export interface StoredResource<T> {
+  id: string;
+  name: string;
+  createdAt: number;
+  deleted: boolean;
+  body: T;
+}
+
+interface ResourceRow { id: string; name: string; created_at: number; deleted: number; body: string }
+
+const toResource = <T>(r: ResourceRow): StoredResource<T> => ({ id: r.id, name: r.name, createdAt: r.created_at, deleted: r.deleted === 1, body: JSON.parse(r.body) as T });
+
 export class MacieStore {
   readonly #db: Db;
   readonly #now: () => number;
@@ -229,6 +243,52 @@ export class MacieStore {
       out.push({ id: r.id, createdAt: r.created_at, body });
     }
     return out;
+  }
+
+  /** Archives or unarchives findings (Macie's archive state); returns how many changed. */
+  setArchived(ids: readonly string[], archived: boolean): number {
+    const u = this.#db.prepare('UPDATE findings SET archived = ?, updated_at = ? WHERE id = ?');
+    let n = 0;
+    this.#db.transaction(() => {
+      for (const id of ids) n += u.run(archived ? 1 : 0, this.#now(), id).changes;
+    })();
+    return n;
+  }
+
+  // ---------------------------------------------------------------- resources (identifiers, allow lists, jobs)
+
+  putResource(kind: ResourceKind, r: { id: string; name: string; createdAt: number; clientToken?: string | undefined; body: unknown }): void {
+    this.#db
+      .prepare(
+        `INSERT INTO resources (kind, id, name, created_at, client_token, body) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name, body = excluded.body`,
+      )
+      .run(kind, r.id, r.name, r.createdAt, r.clientToken ?? null, JSON.stringify(r.body));
+  }
+
+  getResource<T>(kind: ResourceKind, id: string): StoredResource<T> | null {
+    const r = this.#db.prepare('SELECT id, name, created_at, deleted, body FROM resources WHERE kind = ? AND id = ?').get(kind, id) as ResourceRow | undefined;
+    return r ? toResource<T>(r) : null;
+  }
+
+  /** A live resource created with this client token (idempotent creates), or null. */
+  resourceByClientToken<T>(kind: ResourceKind, token: string): StoredResource<T> | null {
+    const r = this.#db.prepare('SELECT id, name, created_at, deleted, body FROM resources WHERE kind = ? AND client_token = ? AND deleted = 0').get(kind, token) as ResourceRow | undefined;
+    return r ? toResource<T>(r) : null;
+  }
+
+  /** Resources of a kind, oldest first; deleted ones only when asked. */
+  listResources<T>(kind: ResourceKind, opts: { includeDeleted?: boolean } = {}): StoredResource<T>[] {
+    const rows = this.#db
+      .prepare(`SELECT id, name, created_at, deleted, body FROM resources WHERE kind = ?${opts.includeDeleted ? '' : ' AND deleted = 0'} ORDER BY created_at, id`)
+      .all(kind) as ResourceRow[];
+    return rows.map((r) => toResource<T>(r));
+  }
+
+  /** Soft delete (Macie keeps deleted custom identifiers visible as deleted). */
+  deleteResource(kind: ResourceKind, id: string, opts: { hard?: boolean } = {}): boolean {
+    const sql = opts.hard ? 'DELETE FROM resources WHERE kind = ? AND id = ?' : 'UPDATE resources SET deleted = 1 WHERE kind = ? AND id = ? AND deleted = 0';
+    return this.#db.prepare(sql).run(kind, id).changes > 0;
   }
 
   /** Latest finding of an object version, or null. */
