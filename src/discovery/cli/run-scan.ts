@@ -19,9 +19,11 @@ import type { ScanObject } from './scan-object.js';
 
 /**
  * Chars of units scanned together (CSV cells, JSON values): large enough to amortise per-call
- * costs, small enough that the batch's unit objects rarely outlive a young-generation GC.
+ * costs, small enough that the batch's unit objects rarely outlive a young-generation GC and
+ * that the joined batch text (plus a 3-char separator per unit) stays under V8's large-object
+ * size (128 KiB), which is much slower to allocate and collect.
  */
-const BATCH_CHARS = 256 * 1024;
+const BATCH_CHARS = 64 * 1024;
 
 const sameContainer = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean => {
   if (a === b) return true;

@@ -1,4 +1,5 @@
 /** Text decoding with BOM sniffing: UTF-8 (invalid sequences become U+FFFD), UTF-16LE/BE with a BOM. */
+import { StringDecoder } from 'node:string_decoder';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -24,12 +25,40 @@ export function looksBinary(head: Uint8Array, encoding: TextEncoding): boolean {
   return n > 0 && control / n > 0.1;
 }
 
-/** Decodes a byte stream into string chunks; the BOM, if any, is dropped. */
+/**
+ * Bytes decoded per string: strings stay below V8's large-object size (128 KiB), which are
+ * allocated and freed page by page and made whole-file decoding ~30x slower on 256 KiB reads.
+ */
+const DECODE_BYTES = 32 * 1024;
+
+/** Decodes a byte stream into string chunks (each under DECODE_BYTES chars); the BOM, if any, is dropped. */
 export async function* decodeChars(src: AsyncIterable<Buffer>, encoding: TextEncoding): AsyncGenerator<string> {
+  if (encoding === 'utf-8') {
+    // StringDecoder keeps a multi-byte sequence split across reads; V8's UTF-8 decoder (same
+    // U+FFFD replacement as TextDecoder) is several times faster than TextDecoder's.
+    const decoder = new StringDecoder('utf8');
+    let first = true;
+    for await (const b of src) {
+      for (let i = 0; i < b.length; i += DECODE_BYTES) {
+        let s = decoder.write(b.subarray(i, Math.min(b.length, i + DECODE_BYTES)));
+        if (first && s.length > 0) {
+          first = false;
+          if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+        }
+        if (s.length > 0) yield s;
+      }
+    }
+    let tail = decoder.end();
+    if (first && tail.charCodeAt(0) === 0xfeff) tail = tail.slice(1);
+    if (tail.length > 0) yield tail;
+    return;
+  }
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
   for await (const b of src) {
-    const s = decoder.decode(b, { stream: true });
-    if (s.length > 0) yield s;
+    for (let i = 0; i < b.length; i += DECODE_BYTES) {
+      const s = decoder.decode(b.subarray(i, Math.min(b.length, i + DECODE_BYTES)), { stream: true });
+      if (s.length > 0) yield s;
+    }
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;

@@ -21,31 +21,56 @@ export async function* chunkText(
 ): AsyncGenerator<ScanUnit> {
   const overlap = Math.max(0, Math.min(limits.overlapChars, Math.floor(limits.maxUnitChars / 4)));
   const own = Math.max(1, limits.maxUnitChars - 2 * overlap);
-  let buf = '';
-  let ownFrom = 0; // index in buf where the next unit's own region starts
+  // Decoded chunks not yet handed on, and their total length. Units are joined from them only up
+  // to the unit's end, so no string longer than a unit is ever built (a longer one would be a
+  // V8 large object: allocated page by page, several times slower to make and collect).
+  let parts: string[] = [];
+  let len = 0;
+  let ownFrom = 0; // index in the pending text where the next unit's own region starts
   const pos: TextPosition = { line: 1, column: 1, offset: 0 };
 
   let failure: unknown = null;
   try {
     for await (const chunk of chars) {
-      buf += chunk;
-      while (buf.length - ownFrom >= own + overlap) {
+      parts.push(chunk);
+      len += chunk.length;
+      while (len - ownFrom >= own + overlap) {
         let ownEnd = ownFrom + own;
+        const head = take(parts, ownEnd + overlap);
         // never split a surrogate pair between two own regions
-        const c = buf.charCodeAt(ownEnd - 1);
+        const c = head.charCodeAt(ownEnd - 1);
         if (c >= 0xd800 && c <= 0xdbff && ownEnd - 1 > ownFrom) ownEnd -= 1;
-        yield makeUnit(buf.slice(0, ownEnd + overlap), { ...pos }, ownFrom, ownEnd);
+        const text = ownEnd + overlap === head.length ? head : head.slice(0, ownEnd + overlap);
+        yield makeUnit(text, { ...pos }, ownFrom, ownEnd);
         const drop = Math.max(0, ownEnd - overlap);
-        advance(pos, buf, drop);
-        buf = buf.slice(drop);
+        advance(pos, text, drop);
+        parts = [head.slice(drop), ...parts];
+        len -= drop;
         ownFrom = ownEnd - drop;
       }
     }
   } catch (e) {
     failure = e; // still hand on the text read before the failure, then report it
   }
-  if (buf.length > ownFrom) yield makeUnit(buf, { ...pos }, ownFrom, buf.length);
+  if (len > ownFrom) {
+    const text = parts.length === 1 ? parts[0]! : parts.join('');
+    yield makeUnit(text, { ...pos }, ownFrom, text.length);
+  }
   if (failure !== null) throw failure;
+}
+
+/** Removes and returns (joined) the first `n` chars of `parts` (which hold at least n). */
+function take(parts: string[], n: number): string {
+  const taken: string[] = [];
+  let got = 0;
+  while (got < n) {
+    const p = parts.shift()!;
+    if (got + p.length <= n) { taken.push(p); got += p.length; continue; }
+    taken.push(p.slice(0, n - got));
+    parts.unshift(p.slice(n - got));
+    got = n;
+  }
+  return taken.length === 1 ? taken[0]! : taken.join('');
 }
 
 /** Moves `pos` past the first `n` chars of `s`. */

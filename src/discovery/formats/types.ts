@@ -37,7 +37,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxTotalUncompressedBytes: 20 * 1024 ** 3,
   maxCompressionRatio: 250,
   minBytesForRatioCheck: 16 * 1024 ** 2,
-  maxUnitChars: 256 * 1024,
+  // Units stay under V8's large-object size (128 KiB for a one-byte string): see text-chunker.ts.
+  maxUnitChars: 120 * 1024,
   overlapChars: 4096,
   maxObjectBytes: 4 * 1024 ** 3,
   maxBufferedBytes: 256 * 1024 ** 2,
