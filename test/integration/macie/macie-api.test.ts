@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-macie2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startCoffer, type Coffer } from '../harness.js';
+import { macieTestEnv } from './env.js';
 
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
 const CARD_SSN_KEY = [
@@ -41,7 +42,7 @@ describe('Macie API over discovery on write and classification jobs', () => {
     return { status: r.status, stderr: r.stderr, json: r.stdout ? (JSON.parse(r.stdout) as Record<string, any>) : {} };
   };
   before(async () => {
-    coffer = await startCoffer();
+    coffer = await startCoffer({ env: macieTestEnv() });
     macie = new Macie2Client({ endpoint: coffer.endpoint, region: 'us-east-1', credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, requestHandler: handler() });
     const s3 = coffer.client();
     await s3.send(new CreateBucketCommand({ Bucket: 'customer-data' }));
