@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { getFips } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isCofferError } from '../../shared/index.js';
-import { assertFipsProvider, fipsServerOptions, fipsStatus } from './index.js';
+import { assertFipsProvider, checkFipsAtStart, fipsServerOptions, fipsStatus } from './index.js';
 
 describe('fipsStatus', () => {
   it('reports the real provider state of this Node by default', () => {
@@ -34,6 +34,16 @@ describe('assertFipsProvider', () => {
 
   it('passes when the provider is active', () => {
     assert.doesNotThrow(() => assertFipsProvider({ providerActive: true }));
+  });
+});
+
+describe('checkFipsAtStart', () => {
+  it('refuses strict mode without the provider and lets endpoint mode start with a plain statement', () => {
+    assert.throws(() => checkFipsAtStart('strict', { providerActive: false }), (e) => isCofferError(e, 'tls.fips_provider_inactive'));
+    const endpoint = checkFipsAtStart('endpoint', { providerActive: false });
+    assert.equal(endpoint.mode, 'endpoint');
+    assert.match(endpoint.summary, /does not make Coffer or Node a FIPS 140 validated module/);
+    assert.equal(checkFipsAtStart('strict', { providerActive: true }).providerActive, true);
   });
 });
 
