@@ -2,7 +2,7 @@
 # Runs testssl.sh (Debian package testssl.sh) against a fresh Coffer server on loopback: the main
 # endpoint (https://localhost:PORT) and the FIPS endpoint (https://s3-fips.localhost:PORT), then
 # prints a summary of each: protocols offered, ciphers, and every finding rated LOW or worse.
-# Not part of the test suite (a full run takes several minutes); .ci/run does not need it.
+# Not part of the test suite (a full run takes 10-40 minutes); .ci/run does not need it.
 #
 #   scripts/testssl.sh [OUTDIR]     # full JSON/log output kept in OUTDIR (default: a temp dir)
 #
@@ -40,18 +40,20 @@ FIPS_PORT="$(sed -n 's/.*FIPS endpoint (fips [a-z]*) on https:\/\/127\.0\.0\.1:\
 [ -n "$MAIN_PORT" ] && [ -n "$FIPS_PORT" ] || { echo "server did not report its ports" >&2; cat "$WORK/server.out" "$WORK/server.err" >&2; exit 1; }
 CA="$WORK/data/tls/ca.pem"
 
-run() { # NAME HOST PORT
-  echo "== testssl: $1 endpoint ($2:$3 on 127.0.0.1) =="
+scan() { # NAME HOST PORT
   testssl --quiet --color 0 --warnings off --ip 127.0.0.1 --add-ca "$CA" \
     --jsonfile "$OUT/$1.json" --logfile "$OUT/$1.log" "$2:$3" >/dev/null 2>&1 || true
+}
+summary() { # NAME HOST PORT
+  echo "== testssl: $1 endpoint ($2:$3 on 127.0.0.1) =="
   node - "$OUT/$1.json" <<'EOF'
 const findings = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
 const by = (re) => findings.filter((f) => re.test(f.id));
 const show = (f) => `${f.id}: ${f.finding}`;
 console.log('protocols:      ' + by(/^(SSLv2|SSLv3|TLS1|TLS1_1|TLS1_2|TLS1_3)$/).map((f) => `${f.id}=${f.finding}`).join(', '));
 console.log('cipher classes: ' + by(/^cipherlist_/).map((f) => `${f.id.replace('cipherlist_', '')}=${f.finding}`).join(', '));
-console.log('offered suites: ' + [...new Set(by(/^cipher-tls1_[23]_/).map((f) => f.finding.trim().split(/\s+/).slice(-1)[0]))].join(' '));
-console.log('groups:         ' + (by(/^FS_ECDHE_curves$|^supported_groups$/).map((f) => f.finding).join('; ') || '(not reported)'));
+for (const f of by(/^cipherorder_TLSv1_[23]$/)) console.log(`${f.id.replace('cipherorder_', '')} suites:   ${f.finding}`);
+console.log('groups:         ' + (by(/^(PFS|FS)_ECDHE_curves$/).map((f) => f.finding).join('; ') || '(not reported)'));
 const bad = findings.filter((f) => ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity));
 const warn = findings.filter((f) => f.severity === 'WARN');
 const vulns = by(/^(heartbleed|CCS|ticketbleed|ROBOT|secure_renego|secure_client_renego|CRIME_TLS|BREACH|POODLE_SSL|fallback_SCSV|SWEET32|FREAK|DROWN|LOGJAM|BEAST|LUCKY13|RC4)$/);
@@ -62,6 +64,13 @@ if (warn.length) console.log(`testssl warnings: ${warn.length}`), warn.forEach((
 EOF
   echo
 }
-run main localhost "$MAIN_PORT"
-run fips s3-fips.localhost "$FIPS_PORT"
+# Both endpoints at once: a full scan takes tens of minutes each on a busy machine.
+echo "scanning both endpoints (this takes a while); logs in $OUT"
+scan main localhost "$MAIN_PORT" &
+MAIN_SCAN=$!
+scan fips s3-fips.localhost "$FIPS_PORT" &
+FIPS_SCAN=$!
+wait "$MAIN_SCAN" "$FIPS_SCAN"
+summary main localhost "$MAIN_PORT"
+summary fips s3-fips.localhost "$FIPS_PORT"
 echo "full output: $OUT"
