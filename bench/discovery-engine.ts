@@ -5,10 +5,13 @@
  * side by side with ripgrep searching the same bytes for an equivalent pattern set in one thread
  * (`rg -c -j1 -f patterns.txt FILE`, CPU time from bash's `time`).
  *
- *   node --import tsx bench/discovery-engine.ts [--quick] [--mib N]
+ *   node --import tsx bench/discovery-engine.ts [--quick] [--mib N] [--runs N]
  *
- * Text is scanned in 1 MiB units (scanUnit); CSV cells and JSON leaf values in ~1 MiB batches of
- * units (scanUnits), which is how the format readers hand them over.
+ * Text is scanned in units of the text reader's size (scanUnit, DEFAULT_LIMITS.maxUnitChars);
+ * CSV cells and JSON leaf values in batches of units of `coffer scan`'s size (scanUnits, 64K
+ * chars), which is how the format readers hand them over. The machine may be shared: each
+ * format is measured `--runs` times, engine and ripgrep alternating, and the medians and the
+ * engine/ripgrep ratio are reported.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,11 +23,18 @@ import type { TextUnit } from '../src/discovery/types.js';
 import { LOOK_ALIKES } from '../src/discovery/eval/corpus.js';
 import { createRng, type Rng } from '../src/discovery/eval/rng.js';
 import { valueSpecs } from '../src/discovery/eval/values.js';
+import { DEFAULT_LIMITS } from '../src/discovery/formats/types.js';
 
 const quick = process.argv.includes('--quick');
 const mibArg = process.argv.indexOf('--mib');
 const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 16 : 64;
-const BATCH = 1024 * 1024;
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 3 : 5;
+/** Text unit size of the text reader; CSV / JSON batch size of `coffer scan` (cli/run-scan.ts). */
+const TEXT_UNIT = DEFAULT_LIMITS.maxUnitChars;
+const BATCH = 64 * 1024;
+/** Chars generated per distinct text / table batch. */
+const GEN = 1024 * 1024;
 /** Distinct generated batches; the rest of the MIB repeats them (generation is slower than scanning). */
 const DISTINCT = Math.min(MIB, 8);
 
@@ -56,7 +66,7 @@ function sensitive(r: Rng): string {
 function textBatch(r: Rng): string {
   const parts: string[] = [];
   let size = 0;
-  while (size < BATCH) {
+  while (size < GEN) {
     // About one sensitive value or look-alike per 25 lines of prose.
     const line = r.chance(0.04) ? `${sentence(r)} ${sensitive(r)} ${sentence(r)}` : `${sentence(r)} ${sentence(r)}`;
     parts.push(line);
@@ -80,25 +90,49 @@ function row(r: Rng): string[] {
   ];
 }
 
-function csvBatch(r: Rng): { units: TextUnit[]; text: string } {
+/** A generated document: its bytes as a file (for ripgrep) and its units in engine calls. */
+interface Doc { text: string; calls: TextUnit[][] }
+
+/** Groups units into calls of at most BATCH chars, as `coffer scan` does. */
+function batched(units: TextUnit[]): TextUnit[][] {
+  const calls: TextUnit[][] = [];
+  let cur: TextUnit[] = [];
+  let chars = 0;
+  for (const u of units) {
+    cur.push(u);
+    chars += u.text.length;
+    if (chars >= BATCH) { calls.push(cur); cur = []; chars = 0; }
+  }
+  if (cur.length > 0) calls.push(cur);
+  return calls;
+}
+
+function textDoc(r: Rng): Doc {
+  const t = textBatch(r);
+  const calls: TextUnit[][] = [];
+  for (let i = 0; i < t.length; i += TEXT_UNIT) calls.push([{ text: t.slice(i, i + TEXT_UNIT), location: { kind: 'text', startLine: 1, startColumn: 1, startOffset: i } }]);
+  return { text: t, calls };
+}
+
+function csvBatch(r: Rng): Doc {
   const units: TextUnit[] = [];
   const lines: string[] = [COLUMNS.join(',')];
   let size = 0;
-  for (let ri = 2; size < BATCH; ri++) {
+  for (let ri = 2; size < GEN; ri++) {
     const cells = row(r);
     cells.forEach((c, ci) => units.push({ text: c, location: { kind: 'cell', row: ri, column: ci + 1, columnName: COLUMNS[ci]! }, contextKeywords: [COLUMNS[ci]!] }));
     const line = cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
     lines.push(line);
     size += line.length + 1;
   }
-  return { units, text: `${lines.join('\n')}\n` };
+  return { calls: batched(units), text: `${lines.join('\n')}\n` };
 }
 
-function jsonBatch(r: Rng): { units: TextUnit[]; text: string } {
+function jsonBatch(r: Rng): Doc {
   const units: TextUnit[] = [];
   const lines: string[] = [];
   let size = 0;
-  for (let ri = 0; size < BATCH; ri++) {
+  for (let ri = 0; size < GEN; ri++) {
     const c = row(r);
     const rec = { id: c[0], createdAt: c[1], customer: { name: c[2], email: c[3], phone: c[4] }, order: { amount: c[5], status: c[6] }, notes: c[7] };
     const leaves: Array<[string[], string]> = [[['id'], c[0]!], [['createdAt'], c[1]!], [['customer', 'name'], c[2]!], [['customer', 'email'], c[3]!], [['customer', 'phone'], c[4]!], [['order', 'amount'], c[5]!], [['order', 'status'], c[6]!], [['notes'], c[7]!]];
@@ -107,7 +141,7 @@ function jsonBatch(r: Rng): { units: TextUnit[]; text: string } {
     lines.push(line);
     size += line.length + 1;
   }
-  return { units, text: `${lines.join('\n')}\n` };
+  return { calls: batched(units), text: `${lines.join('\n')}\n` };
 }
 
 /** ripgrep patterns equivalent to the managed identifiers' candidate shapes (Rust regex syntax). */
@@ -130,28 +164,24 @@ const RG_PATTERNS = [
   String.raw`(?i)(?:passport|licen[cs]e|nhs|npi|dea|medicare|mbi|routing|account|member id)\W{0,20}[A-Z0-9-]{6,}`,
 ];
 
-interface Row { format: string; mb: number; engineMBs: number; matches: number; rgMBs: number | null; rgLines: number | null }
+interface Row { format: string; mb: number; engineMBs: number[]; matches: number; rgMBs: number[]; rgLines: number | null }
+
+const median = (xs: readonly number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length === 0 ? NaN : a.length % 2 === 1 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
 
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
 
-function rgRate(file: string, patternsFile: string, bytes: number): { mbs: number; lines: number } | null {
-  const probe = spawnSync('rg', ['--version'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
-  let best = Infinity;
-  let lines = 0;
-  // CPU time of rg (user + system, from bash's `time`), like the engine's, so machine load does
-  // not favour either side.
-  for (let i = 0; i < 3; i++) {
-    const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time rg -c -j1 --no-mmap -f "$1" "$2"', 'bash', patternsFile, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (r.status !== 0 && r.status !== 1) return null;
-    lines = Number(r.stdout.trim() || 0);
-    const [u, s] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    best = Math.min(best, (u ?? 0) + (s ?? 0));
-  }
-  return { mbs: bytes / 1e6 / best, lines };
+/** One ripgrep pass over the file: CPU seconds (user + system, from bash's `time`) and matching lines. */
+function rgPass(file: string, patternsFile: string): { cpu: number; lines: number } | null {
+  const r = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time rg -c -j1 --no-mmap -f "$1" "$2"', 'bash', patternsFile, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.error !== undefined || (r.status !== 0 && r.status !== 1)) return null;
+  const [u, s] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { cpu: (u ?? 0) + (s ?? 0), lines: Number(r.stdout.trim() || 0) };
 }
 
 async function main(): Promise<void> {
@@ -161,44 +191,50 @@ async function main(): Promise<void> {
   await writeFile(patternsFile, `${RG_PATTERNS.join('\n')}\n`);
   const rows: Row[] = [];
   try {
-    const formats: Array<{ name: string; make: (r: Rng) => { units: TextUnit[]; text: string }; batched: boolean }> = [
-      { name: 'text', make: (r) => { const t = textBatch(r); return { units: [{ text: t, location: { kind: 'text', startLine: 1, startColumn: 1, startOffset: 0 } }], text: t }; }, batched: false },
-      { name: 'csv', make: csvBatch, batched: true },
-      { name: 'json', make: jsonBatch, batched: true },
+    const formats: Array<{ name: string; make: (r: Rng) => Doc }> = [
+      { name: 'text', make: textDoc },
+      { name: 'csv', make: csvBatch },
+      { name: 'json', make: jsonBatch },
     ];
     for (const f of formats) {
       const rng = createRng(42);
-      const batches = Array.from({ length: DISTINCT }, () => f.make(rng));
-      // Warm-up: JIT and regex compilation.
-      scanner.scanUnits(batches[0]!.units);
-      let bytes = 0;
-      let matches = 0;
-      const t0 = cpuSeconds();
-      for (let i = 0; i < MIB; i++) {
-        const b = batches[i % DISTINCT]!;
-        const res = f.batched ? scanner.scanUnits(b.units) : [scanner.scanUnit(b.units[0]!)];
-        for (const r of res) matches += r.length;
-        bytes += Buffer.byteLength(b.text);
-      }
-      const dt = cpuSeconds() - t0;
+      const docs = Array.from({ length: DISTINCT }, () => f.make(rng));
       const file = join(dir, `data.${f.name}`);
       const parts: string[] = [];
-      for (let i = 0; i < MIB; i++) parts.push(batches[i % DISTINCT]!.text);
+      let bytes = 0;
+      for (let i = 0; i < MIB; i++) { const t = docs[i % DISTINCT]!.text; parts.push(t); bytes += Buffer.byteLength(t); }
       await writeFile(file, parts.join(''));
-      const rg = rgRate(file, patternsFile, bytes);
-      rows.push({ format: f.name, mb: bytes / 1e6, engineMBs: bytes / 1e6 / dt, matches, rgMBs: rg?.mbs ?? null, rgLines: rg?.lines ?? null });
+      // Warm-up: JIT and regex compilation.
+      for (const c of docs[0]!.calls) scanner.scanUnits(c);
+      const row: Row = { format: f.name, mb: bytes / 1e6, engineMBs: [], matches: 0, rgMBs: [], rgLines: null };
+      // Engine and ripgrep alternate, so a burst of load on the shared machine hits both.
+      for (let run = 0; run < RUNS; run++) {
+        let matches = 0;
+        const t0 = cpuSeconds();
+        for (let i = 0; i < MIB; i++) {
+          for (const c of docs[i % DISTINCT]!.calls) for (const r of scanner.scanUnits(c)) matches += r.length;
+        }
+        row.engineMBs.push(bytes / 1e6 / (cpuSeconds() - t0));
+        row.matches = matches;
+        const rg = rgPass(file, patternsFile);
+        if (rg !== null) { row.rgMBs.push(bytes / 1e6 / Math.max(rg.cpu, 1e-3)); row.rgLines = rg.lines; }
+      }
+      rows.push(row);
       await rm(file);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const n = managedDetectors().length;
-  console.log(`Discovery engine, ${n} managed detectors (all enabled), ${MIB} MiB per format, single thread, Node ${process.version}`);
+  const rgVersion = spawnSync('rg', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'not installed';
+  console.log(`Discovery engine only (no format parsing), ${n} managed detectors (all enabled), ${MIB} MiB per format, single thread, median of ${RUNS} runs alternating with ripgrep; MB/s per core (CPU time); Node ${process.version}, ${rgVersion}`);
   console.log('');
-  console.log('| Format | MB scanned | Engine MB/s per core | Matches | ripgrep MB/s (1 thread, same bytes, ' + RG_PATTERNS.length + ' patterns) | rg matching lines |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(`| Format | MB scanned | Engine MB/s per core (median) | min-max | Matches | ripgrep -j1 MB/s (median, same bytes, ${RG_PATTERNS.length} patterns) | rg matching lines | engine / rg |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.format} | ${r.mb.toFixed(1)} | ${r.engineMBs.toFixed(1)} | ${r.matches} | ${r.rgMBs === null ? 'n/a (rg missing)' : r.rgMBs.toFixed(1)} | ${r.rgLines ?? 'n/a'} |`);
+    const e = median(r.engineMBs);
+    const g = r.rgMBs.length > 0 ? median(r.rgMBs) : null;
+    console.log(`| ${r.format} | ${r.mb.toFixed(1)} | ${e.toFixed(1)} | ${Math.min(...r.engineMBs).toFixed(1)}-${Math.max(...r.engineMBs).toFixed(1)} | ${r.matches} | ${g === null ? 'n/a (rg missing)' : g.toFixed(1)} | ${r.rgLines ?? 'n/a'} | ${g === null ? 'n/a' : `${((e / g) * 100).toFixed(0)}%`} |`);
   }
 }
 
