@@ -20,6 +20,7 @@ import { accountPublicAccessBlock } from './account-settings.js';
 import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-access-block.js';
 import { iamService } from './iam-route.js';
 import { stsService } from './sts-route.js';
+import { withMfaGate, withS3MfaGate } from './mfa-gate.js';
 import { createSessionResolver } from '../sts/index.js';
 import { kmsService, lateKmsDataKeys } from './kms-route.js';
 import { KmsStore, createKms } from '../kms/index.js';
@@ -148,7 +149,8 @@ export async function startCoffer(
     const handle = createS3Handler({
       objects,
       findSecret,
-      authorize: createS3Authorizer({ clock, region: config.region, bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null }),
+      // The mfa setting first (privileged operations need an MFA session), then the policies.
+      authorize: withS3MfaGate(config.mfa, createS3Authorizer({ clock, region: config.region, bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null, objectTags: async (b, k, v) => (await metadata.getVersion(b, k, v ?? undefined))?.tags ?? null })),
       // Anonymous requests: the bucket policy alone, as far as Block Public Access (bucket OR account) allows.
       authorizeAnonymous: createAnonymousS3Authorizer({
         clock,
@@ -176,7 +178,7 @@ export async function startCoffer(
       cloudtrailService({ trail }),
       macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
     ];
-    const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(d, serviceDeps)]));
+    const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(withMfaGate(d, config.mfa), serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.
     const dispatch: typeof handle = (req, res, secure) => {
       stsService({ store: iam, clock, accountId: identity.accountId }),

@@ -39,6 +39,12 @@ function printCredentials(r: { accessKeyId: string; secretAccessKey: string; caC
       `    Secret access key: ${r.secretAccessKey}`,
       `  CA certificate:      ${r.caCertFile}`,
       '',
+      '  MFA (setting mfa, default privileged): IAM, key and bucket-policy changes, bucket and version',
+      '  deletion, audit and KMS administration need an MFA session. Enroll a virtual MFA device with',
+      '    aws iam create-virtual-mfa-device --virtual-mfa-device-name admin --outfile qr.png --bootstrap-method QRCodePNG',
+      '    aws iam enable-mfa-device --user-name admin --serial-number SERIAL --authentication-code1 CODE1 --authentication-code2 CODE2',
+      '  then use the credentials of: aws sts get-session-token --serial-number SERIAL --token-code CODE',
+      '',
     ].join('\n') + '\n',
   );
 }

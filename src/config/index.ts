@@ -6,7 +6,7 @@
 /** Reads, merges, validates and deep-freezes the configuration; throws CofferError('config.invalid') naming each bad setting. */
 export { loadConfig, type LoadConfigOptions, type CofferConfig, type ConfigOverrides, type ConfigIssue } from './load-config.js';
 /** The zod schema behind `loadConfig` (input and output types), plus the allowed TLS floors and log levels. */
-export { configSchema, type ConfigInput, TLS_MIN_VERSIONS, LOG_LEVELS } from './schema.js';
+export { configSchema, type ConfigInput, TLS_MIN_VERSIONS, LOG_LEVELS, MFA_MODES } from './schema.js';
 /** The catalogue of settings (path, COFFER_* variable, default, doc) for help texts and docs; COFFER_CONFIG names the file variable. */
 export { SETTINGS, CONFIG_FILE_ENV, envNameFor, type SettingInfo } from './settings.js';
 /** Names the server certificate needs for a configuration (serverNames, baseDomain + wildcard, listen host). */

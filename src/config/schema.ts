@@ -120,6 +120,9 @@ const bucketModes = leaf<Record<string, string> | string, Readonly<Record<string
   return { ok: true, value: Object.freeze(out) };
 });
 
+/** MFA enforcement: every request, privileged changes only (default), or as policies say. */
+export const MFA_MODES = ['required', 'privileged', 'optional'] as const;
+
 /** Log levels (pino's names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -164,6 +167,8 @@ export const configSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+    // Which requests need an MFA session (src/app/mfa-gate.ts); env COFFER_MFA.
+    mfa: oneOf(MFA_MODES).default('privileged'),
     // Audit trail (src/audit): retention of old segments and CloudTrail-format export to a bucket.
     audit: z
       .strictObject({
