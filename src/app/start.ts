@@ -30,7 +30,7 @@ import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
 import { checkFipsAtStart, createTlsManager, type TlsManager } from '../tls/index.js';
 import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
-import { openAuditTrail, type AuditTrail } from '../audit/index.js';
+import { openAuditTrail, unauditedForBenchmark, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
 import { startAuditExport } from './audit-export.js';
 import { openDiscovery, type Discovery } from '../macie/index.js';
@@ -65,7 +65,7 @@ export function createLogger(level: string): Logger {
 export async function startCoffer(
   config: CofferConfig,
   /** `kmsClock`: the KMS's own time source (default `clock`), so in-process tests can let a key's deletion date pass without skewing SigV4. */
-  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock } = {},
+  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock; /** Benchmarks only (audit/benchmark-switch.ts); no config, env or flag sets it. */ benchmarkOnlyDisableAudit?: boolean } = {},
 ): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
   // Personal data and credentials in free-form fields: reject (default), warn (audited, counted) or off.
@@ -123,6 +123,10 @@ export async function startCoffer(
     const findSecret = createSessionResolver({ store: iam, clock, longTerm: resolver.findSecret.bind(resolver) }).findSecret;
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
     trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock, ...(config.audit.retentionDays > 0 ? { retentionMs: config.audit.retentionDays * 86_400_000 } : {}) });
+    if (opts.benchmarkOnlyDisableAudit === true) {
+      trail = unauditedForBenchmark(trail);
+      logger.warn('AUDITING DISABLED for a benchmark: requests are not recorded (never use this outside npm run bench)');
+    }
     // CloudTrail-format log files and signed digests delivered to a bucket of this Coffer (audit.export).
     const auditExport = config.audit.export.bucket
       ? startAuditExport({ trail, objects, dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, bucket: config.audit.export.bucket, prefix: config.audit.export.prefix, intervalMs: config.audit.export.intervalMs, owner: identity.admin.userId, clock, logger })

@@ -39,3 +39,5 @@ export { pruneSegments, readPruneManifest, type PruneResult, type PruneManifest 
 export { exportOnce, startCloudTrailExporter, verifyDigestChain, digestSigningString, keyFingerprint, type ExportOptions, type ExportSink, type ExportRun, type CloudTrailExporter, type FetchedObject, type DigestChainReport } from './export.js';
 /** Least privilege from evidence: lastAccessed / generatePolicy over stored events (ActionResolver maps events to actions). */
 export { lastAccessed, generatePolicy, minimalPolicy, serviceActionUses, isByUser, wasAllowed, type ActionUse, type ActionResolver, type LastAccessedEntry, type PolicyDocument } from './least-privilege.js';
+/** Benchmark-only: a trail view that records nothing (set only through startCoffer's benchmarkOnlyDisableAudit; never by config or env). */
+export { unauditedForBenchmark, isUnauditedForBenchmark } from './benchmark-switch.js';
