@@ -96,7 +96,9 @@ export async function startCoffer(
     const envelope = createEnvelope({ masterKey: master });
     // Sensitive-data discovery: every version the object service commits is queued for classification.
     discovery = openDiscovery({ path: join(paths.root, 'macie', 'macie.db'), masterKey: master, metadata, clock, logger, settings: config.discovery });
-    const objects = createObjectService({ metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
+    // SSE-KMS: the object service reaches the KMS (opened below, with the account id) through this port.
+    const kmsDataKeys = lateKmsDataKeys();
+    const objects = createObjectService({ kms: kmsDataKeys.port, metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
     const identity = await loadBootstrapIdentity(paths.root);
     // Identities and policies (page-encrypted); the bootstrap admin is provisioned idempotently.
     iam = await openSqliteIamStore({ path: join(paths.root, 'iam', 'iam.db'), masterKey: master, accountId: identity.accountId, clock });
@@ -110,6 +112,7 @@ export async function startCoffer(
     // Customer managed KMS keys (page-encrypted kms/kms.db); due deletions are also completed lazily on use.
     kmsStore = KmsStore.open({ path: join(paths.root, 'kms', 'kms.db'), masterKey: master });
     const kms = createKms({ store: kmsStore, masterKey: master, clock: opts.kmsClock ?? clock, region: config.region, accountId: identity.accountId });
+    kmsDataKeys.bind(kms);
     const kmsSweep = setInterval(() => {
       try {
         kms.sweep();

@@ -33,6 +33,8 @@ export { sealedKeyToString, sealedKeyFromString } from './envelope/sealed-data-k
 export { type EncryptionContext, canonicalContext } from './envelope/context.js';
 /** Seals/opens data keys under the master key; open fails closed with 'crypto.unseal_failed'. */
 export { createEnvelope, type Envelope, type EnvelopeOptions } from './envelope/envelope.js';
+/** Wraps/unwraps a data key under a caller-held 32-byte key (S3 Bucket Keys, SSE-C), bound to a context and a purpose label. */
+export { wrapDataKey, unwrapDataKey, WRAPPED_KEY_SIZE } from './envelope/key-wrap.js';
 /** Re-seals a data key under a new context and/or master key without touching the blob. */
 export { rewrap, type RewrapOptions } from './envelope/rewrap.js';
 

@@ -21,3 +21,5 @@ export { KmsStore } from './store.js';
 export { parseCiphertextHeader, isKeyId, MAX_PLAINTEXT } from './ciphertext.js';
 /** Key records, aliases and the DescribeKey metadata shape. */
 export type { KeyRecord, KeyState, KeyManager, AliasRecord, KeyMetadata } from './types.js';
+/** The object layer's KMS port (SSE-KMS) over the built-in KMS; `authorize` decides kms:* for the S3 caller. */
+export { createKmsDataKeys, type KmsDataKeysDeps } from './s3-data-keys.js';

@@ -371,6 +371,22 @@ export function createKms(opts: KmsOptions) {
       return { keyId: k.keyId, plaintext: openCiphertext(material(k.keyId, head.materialVersion), blob, context) };
     },
 
+    /**
+     * Throws unless the key (by id, tombstones included) is Enabled: kms.disabled,
+     * kms.invalid_state (pending deletion), kms.key_deleted, kms.not_found.
+     */
+    assertUsable(keyId: string): void {
+      sweep();
+      const k = store.getKey(keyId);
+      if (!k) throw notFound(`Key '${keyArn(keyId)}'`);
+      requireUsable(k);
+    },
+
+    /** Who manages a key (tombstones included), or null when there is no such key. */
+    managerOf(keyId: string): KeyRecord['keyManager'] | null {
+      return store.getKey(keyId)?.keyManager ?? null;
+    },
+
     /** The key a ciphertext names (tombstones included), without decrypting it. */
     keyOfCiphertext(blob: Buffer): string {
       return parseCiphertextHeader(blob).keyId;

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/index.js';
 import { CofferError } from '../shared/index.js';
 import type { BucketRecord, MetadataStore, ObjectVersionRecord } from '../storage/metadata/port.js';
 import type { SealedBlobs } from './sealed-blobs.js';
+import type { SegmentKeys } from './segment-keys.js';
 
 export interface ObjectLimits {
   /** Largest single PUT / part (bytes). */
@@ -25,6 +26,8 @@ export const DEFAULT_LIMITS: ObjectLimits = {
 export interface ServiceContext {
   metadata: MetadataStore;
   sealed: SealedBlobs;
+  /** Data keys of segments in every encryption mode (SSE-S3, SSE-KMS with or without Bucket Keys, SSE-C). */
+  keys: SegmentKeys;
   clock: Clock;
   region: string;
   limits: ObjectLimits;

@@ -7,6 +7,8 @@ import type { ObjectVersionRecord, PartRecord, WriteExpectation } from '../stora
 import { type ServiceContext, requireBucket, requireReadableVersion } from './context.js';
 import { type ByteRange, type Conditions, type ObjectAttributes, checkConditions, openRange, putObject } from './objects.js';
 import { uploadPart } from './multipart.js';
+import { openSegmentKeys } from './encryption.js';
+import type { CustomerKey, SseRequest } from './sse.js';
 
 export interface CopySource {
   bucket: string;
@@ -69,14 +71,22 @@ export async function copyObject(
     replaceTags: Record<string, string> | null;
     expect?: WriteExpectation | undefined;
     owner: string;
+    /** Encryption of the copy (headers); absent: the destination bucket's default, as S3. */
+    sse?: SseRequest | null | undefined;
+    /** x-amz-copy-source-server-side-encryption-customer-key of an SSE-C source. */
+    sourceCustomerKey?: CustomerKey | undefined;
+    caller?: unknown;
   },
 ): Promise<{ record: ObjectVersionRecord; source: ObjectVersionRecord }> {
   const src = await readSource(ctx, args.source);
   checkCopyConditions(src, args.sourceConditions);
   await requireBucket(ctx, args.bucket);
-  if (src.bucket === args.bucket && src.key === args.key && args.source.versionId === undefined && args.replaceMetadata === null) {
+  // Copying an object onto itself is allowed only when it changes metadata or encryption.
+  if (src.bucket === args.bucket && src.key === args.key && args.source.versionId === undefined && args.replaceMetadata === null && !args.sse) {
     throw new CofferError('objects.invalid_copy_request');
   }
+  const fullRange = src.size === 0 ? null : { start: 0, end: src.size - 1 };
+  const keys = await openSegmentKeys(ctx, src, fullRange, { caller: args.caller, customerKey: args.sourceCustomerKey });
   const attrs: ObjectAttributes = args.replaceMetadata ?? {
     contentType: src.contentType,
     system: src.system,
@@ -93,8 +103,10 @@ export async function copyObject(
     tags,
     expect: args.expect,
     owner: args.owner,
+    sse: args.sse,
+    caller: args.caller,
     body: {
-      stream: openRange(ctx, src, src.size === 0 ? null : { start: 0, end: src.size - 1 }),
+      stream: openRange(ctx, src, fullRange, keys),
       declaredSize: src.size,
       algorithm,
       expectedChecksum: () => (algorithm !== null ? src.checksum?.value : undefined),
@@ -115,18 +127,33 @@ export function parseCopySourceRange(header: string | undefined, size: number): 
 
 export async function uploadPartCopy(
   ctx: ServiceContext,
-  args: { source: CopySource; sourceConditions: Conditions; range: string | undefined; bucket: string; key: string; uploadId: string; partNumber: number },
-): Promise<{ part: PartRecord; source: ObjectVersionRecord }> {
+  args: {
+    source: CopySource;
+    sourceConditions: Conditions;
+    range: string | undefined;
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    /** SSE-C key of the destination upload, and of the source. */
+    customerKey?: CustomerKey | undefined;
+    sourceCustomerKey?: CustomerKey | undefined;
+    caller?: unknown;
+  },
+): Promise<{ part: PartRecord & { uploadSystem: Record<string, string> }; source: ObjectVersionRecord }> {
   const src = await readSource(ctx, args.source);
   checkCopyConditions(src, args.sourceConditions);
   const range = parseCopySourceRange(args.range, src.size) ?? (src.size === 0 ? null : { start: 0, end: src.size - 1 });
   const size = range ? range.end - range.start + 1 : 0;
+  const keys = await openSegmentKeys(ctx, src, range, { caller: args.caller, customerKey: args.sourceCustomerKey });
   const part = await uploadPart(ctx, {
     bucket: args.bucket,
     key: args.key,
     uploadId: args.uploadId,
     partNumber: args.partNumber,
-    body: { stream: openRange(ctx, src, range), declaredSize: size, algorithm: null, expectedChecksum: () => undefined },
+    customerKey: args.customerKey,
+    caller: args.caller,
+    body: { stream: openRange(ctx, src, range, keys), declaredSize: size, algorithm: null, expectedChecksum: () => undefined },
   });
   return { part, source: src };
 }

@@ -6,6 +6,9 @@ import type { Clock } from '../shared/index.js';
 import type { Envelope } from '../crypto/index.js';
 import type { BlobStore } from '../storage/blobs/port.js';
 import type { MetadataStore } from '../storage/metadata/port.js';
+import * as encryption from './encryption.js';
+import { createSegmentKeys } from './segment-keys.js';
+import type { KmsDataKeys } from './sse.js';
 import * as buckets from './buckets.js';
 import * as objects from './objects.js';
 import * as list from './list.js';
@@ -25,18 +28,24 @@ export { validateBucketName, validateKey } from './naming.js';
 /** The Block Public Access settings a bucket without a configuration behaves as (all on). */
 export { BLOCK_ALL_PUBLIC_ACCESS } from './buckets.js';
 export type { PublicAccessBlock } from '../storage/metadata/port.js';
+/** Encryption modes: requests (SseRequest), SSE-C keys, read access, the KMS port and stored-mode helpers. */
+export { type SseRequest, type CustomerKey, type KeyAccess, type KeyCaller, type KmsDataKeys, type StoredSse, storedSse, recordSse } from './sse.js';
+export type { BucketEncryption } from '../storage/metadata/port.js';
 
 export function createObjectService(deps: {
   metadata: MetadataStore;
   blobs: BlobStore;
   envelope: Envelope;
+  /** The KMS for SSE-KMS (src/kms s3 adapter); without it SSE-KMS requests fail with sse.kms_unavailable. */
+  kms?: KmsDataKeys | null;
   clock: Clock;
   region: string;
   limits?: Partial<ObjectLimits>;
 }) {
   const ctx: ServiceContext = {
     metadata: deps.metadata,
-    sealed: createSealedBlobs({ blobs: deps.blobs, envelope: deps.envelope }),
+    sealed: createSealedBlobs({ blobs: deps.blobs }),
+    keys: createSegmentKeys({ envelope: deps.envelope, kms: deps.kms ?? null, clock: deps.clock }),
     clock: deps.clock,
     region: deps.region,
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
@@ -74,6 +83,9 @@ export function createObjectService(deps: {
     abortMultipartUpload: bind(multipart.abortMultipartUpload),
     listParts: bind(multipart.listParts),
     listMultipartUploads: bind(multipart.listMultipartUploads),
+    putBucketEncryption: bind(encryption.putBucketEncryption),
+    getBucketEncryption: bind(encryption.getBucketEncryption),
+    deleteBucketEncryption: bind(encryption.deleteBucketEncryption),
     copyObject: bind(copy.copyObject),
     uploadPartCopy: bind(copy.uploadPartCopy),
   };

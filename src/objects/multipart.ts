@@ -19,16 +19,28 @@ import { BodyIntegrity } from './integrity.js';
 import { validateKey } from './naming.js';
 import { type BodyInput, type ObjectAttributes, precheckExpectation, validateUserMetadata } from './objects.js';
 import { validateTagSet } from './tags.js';
+import { resolveWritePlan, uploadPartPlan } from './encryption.js';
+import { type CustomerKey, type SseRequest, sseSystemFields, withoutSse } from './sse.js';
 import type { Readable } from 'node:stream';
 
 export async function createMultipartUpload(
   ctx: ServiceContext,
-  args: ObjectAttributes & { bucket: string; key: string; owner: string; checksumAlgorithm: ChecksumAlgorithm | null; checksumType: ChecksumType | null },
+  args: ObjectAttributes & {
+    bucket: string;
+    key: string;
+    owner: string;
+    checksumAlgorithm: ChecksumAlgorithm | null;
+    checksumType: ChecksumType | null;
+    /** Requested encryption; every part is sealed the same way. */
+    sse?: SseRequest | null | undefined;
+    caller?: unknown;
+  },
 ): Promise<MultipartUploadRecord> {
   validateKey(args.key);
   validateUserMetadata(ctx, args.userMetadata);
   validateTagSet(args.tags, 10);
-  await requireBucket(ctx, args.bucket);
+  const bucket = await requireBucket(ctx, args.bucket);
+  const { stored } = await resolveWritePlan(ctx, bucket, args.key, args.sse, args.caller);
   let type = args.checksumType;
   const alg = args.checksumAlgorithm;
   if (type !== null && alg === null) throw new CofferError('objects.invalid_request', { message: 'The x-amz-checksum-type header requires x-amz-checksum-algorithm.' });
@@ -47,7 +59,7 @@ export async function createMultipartUpload(
     key: args.key,
     initiated: ctx.clock.now(),
     contentType: args.contentType,
-    system: args.system,
+    system: { ...withoutSse(args.system), ...sseSystemFields(stored) },
     userMetadata: args.userMetadata,
     tags: args.tags,
     checksumAlgorithm: alg,
@@ -72,10 +84,20 @@ export function validatePartNumber(n: number): void {
 /** Stores one part (from a request body or a copy source stream). */
 export async function uploadPart(
   ctx: ServiceContext,
-  args: { bucket: string; key: string; uploadId: string; partNumber: number; body: BodyInput },
-): Promise<PartRecord> {
+  args: {
+    bucket: string;
+    key: string;
+    uploadId: string;
+    partNumber: number;
+    body: BodyInput;
+    /** The SSE-C key of an SSE-C upload (each part carries it). */
+    customerKey?: CustomerKey | undefined;
+    caller?: unknown;
+  },
+): Promise<PartRecord & { uploadSystem: Record<string, string> }> {
   validatePartNumber(args.partNumber);
   const upload = await requireUpload(ctx, args.bucket, args.key, args.uploadId);
+  const plan = uploadPartPlan(upload, args.customerKey, args.caller);
   if (args.body.algorithm !== null && upload.checksumAlgorithm !== null && args.body.algorithm !== upload.checksumAlgorithm) {
     throw new CofferError('objects.invalid_request', {
       message: `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${args.body.algorithm.toLowerCase()}`,
@@ -92,7 +114,8 @@ export async function uploadPart(
   });
   // The upload's checksum algorithm is computed even when this request carries no value.
   const verify = () => integrity.verify();
-  const written = await ctx.sealed.write(args.body.stream, [integrity.tap], { upload: args.uploadId, part: String(args.partNumber) }, () => {
+  const prepared = await ctx.keys.create(plan, { upload: args.uploadId, part: String(args.partNumber) });
+  const written = await ctx.sealed.write(args.body.stream, [integrity.tap], prepared, () => {
     verify();
   });
   const result = verify();
@@ -110,7 +133,8 @@ export async function uploadPart(
     throw err;
   }
   if (replaced) await ctx.sealed.delete([replaced.segment.blobId]);
-  return part;
+  // The upload's system fields carry its encryption mode, for the response headers.
+  return { ...part, uploadSystem: upload.system };
 }
 
 export async function abortMultipartUpload(ctx: ServiceContext, args: { bucket: string; key: string; uploadId: string }): Promise<void> {

@@ -1,5 +1,6 @@
 /** Single-object operations: put, get/head (ranges, parts, conditions), delete, tagging. */
 import type { Readable } from 'node:stream';
+import type { DataKey } from '../crypto/index.js';
 import { CofferError } from '../shared/index.js';
 import type { ChecksumAlgorithm, ObjectVersionRecord, Segment, StoredChecksum, WriteExpectation } from '../storage/metadata/port.js';
 import { type ServiceContext, newVersionId, requireBucket, requireReadableVersion, validateVersionId } from './context.js';
@@ -7,6 +8,9 @@ import { BodyIntegrity } from './integrity.js';
 import { validateKey } from './naming.js';
 import { concatSegments } from './sealed-blobs.js';
 import { validateTagSet } from './tags.js';
+import { openSegmentKeys, resolveWritePlan } from './encryption.js';
+import type { WritePlan } from './segment-keys.js';
+import { type KeyAccess, type SseRequest, sseSystemFields, withoutSse } from './sse.js';
 
 export interface ObjectAttributes {
   contentType: string | null;
@@ -29,6 +33,10 @@ export interface PutObjectArgs extends ObjectAttributes {
   body: BodyInput;
   expect?: WriteExpectation | undefined;
   owner: string;
+  /** Requested encryption (headers); absent: the bucket default, else SSE-S3. */
+  sse?: SseRequest | null | undefined;
+  /** Who writes (the KMS authorises kms:GenerateDataKey with it). */
+  caller?: unknown;
 }
 
 export function validateUserMetadata(ctx: ServiceContext, meta: Record<string, string>): void {
@@ -55,7 +63,19 @@ export async function putObject(ctx: ServiceContext, args: PutObjectArgs): Promi
   validateTagSet(args.tags, 10);
   const bucket = await requireBucket(ctx, args.bucket);
   await precheckExpectation(ctx, args.bucket, args.key, args.expect);
-  const versionId = bucket.versioning === 'Enabled' ? newVersionId() : 'null';
+  const { plan, stored } = await resolveWritePlan(ctx, bucket, args.key, args.sse, args.caller);
+  return putWithPlan(ctx, args, plan, { ...withoutSse(args.system), ...sseSystemFields(stored) }, bucket.versioning);
+}
+
+/** The body of putObject once the encryption is decided (copy uses it with its own plan). */
+export async function putWithPlan(
+  ctx: ServiceContext,
+  args: PutObjectArgs,
+  plan: WritePlan,
+  system: Record<string, string>,
+  versioning: 'Unversioned' | 'Enabled' | 'Suspended',
+): Promise<ObjectVersionRecord> {
+  const versionId = versioning === 'Enabled' ? newVersionId() : 'null';
   const integrity = new BodyIntegrity({
     algorithm: args.body.algorithm,
     requireExpected: args.body.algorithm !== null,
@@ -64,7 +84,8 @@ export async function putObject(ctx: ServiceContext, args: PutObjectArgs): Promi
     declaredSize: args.body.declaredSize,
     maxSize: ctx.limits.maxObjectSize,
   });
-  const written = await ctx.sealed.write(args.body.stream, [integrity.tap], { bucket: args.bucket, key: args.key, version: versionId }, () => {
+  const prepared = await ctx.keys.create(plan, { bucket: args.bucket, key: args.key, version: versionId });
+  const written = await ctx.sealed.write(args.body.stream, [integrity.tap], prepared, () => {
     integrity.verify();
   });
   const result = integrity.verify();
@@ -80,7 +101,7 @@ export async function putObject(ctx: ServiceContext, args: PutObjectArgs): Promi
     etag,
     lastModified: ctx.clock.now(),
     contentType: args.contentType,
-    system: args.system,
+    system,
     userMetadata: args.userMetadata,
     tags: args.tags,
     checksum: result.checksum,
@@ -88,7 +109,7 @@ export async function putObject(ctx: ServiceContext, args: PutObjectArgs): Promi
     segments: [segment],
     owner: args.owner,
   };
-  return commitVersion(ctx, record, bucket.versioning !== 'Enabled', args.expect, [written.blobId]);
+  return commitVersion(ctx, record, versioning !== 'Enabled', args.expect, [written.blobId]);
 }
 
 /** Inserts a version; on failure deletes the new blobs, on success the blobs it replaced. */
@@ -184,7 +205,18 @@ export interface ReadResult {
 
 export async function getObject(
   ctx: ServiceContext,
-  args: { bucket: string; key: string; versionId?: string | undefined; range?: string | undefined; partNumber?: number | undefined; conditions: Conditions },
+  args: {
+    bucket: string;
+    key: string;
+    versionId?: string | undefined;
+    range?: string | undefined;
+    partNumber?: number | undefined;
+    conditions: Conditions;
+    /** The caller and SSE-C key; keys are opened before the result is returned. */
+    access?: KeyAccess | undefined;
+    /** HEAD: check an SSE-C key but open nothing else. */
+    headersOnly?: boolean | undefined;
+  },
 ): Promise<ReadResult> {
   const record = await requireReadableVersion(ctx, args.bucket, args.key, args.versionId);
   checkConditions(record, args.conditions);
@@ -206,23 +238,26 @@ export async function getObject(
   } else {
     range = parseRange(args.range, record.size);
   }
-  return { record, range, partChecksum, open: () => openRange(ctx, record, range) };
+  const keys = await openSegmentKeys(ctx, record, range, args.access ?? { caller: null }, { headersOnly: args.headersOnly ?? false });
+  return { record, range, partChecksum, open: () => openRange(ctx, record, range, keys) };
 }
 
 /** Streams plaintext bytes of a version, decrypting only the chunks that the range needs. */
-export function openRange(ctx: ServiceContext, record: ObjectVersionRecord, range: ByteRange | null): Readable {
+export function openRange(ctx: ServiceContext, record: ObjectVersionRecord, range: ByteRange | null, keys: readonly (DataKey | undefined)[]): Readable {
   const start = range?.start ?? 0;
   const end = range?.end ?? record.size - 1;
   const openers: Array<() => Readable> = [];
   let offset = 0;
-  for (const seg of record.segments) {
+  for (const [i, seg] of record.segments.entries()) {
     const segStart = offset;
     const segEnd = offset + seg.size - 1;
     offset += seg.size;
     if (seg.size === 0 || segEnd < start || segStart > end) continue;
     const from = Math.max(start, segStart) - segStart;
     const to = Math.min(end, segEnd) - segStart;
-    openers.push(() => ctx.sealed.read(seg, from, to));
+    const key = keys[i];
+    if (!key) throw new CofferError('objects.key_not_opened', { message: 'a segment key was not opened before the read' });
+    openers.push(() => ctx.sealed.read(seg, from, to, key));
   }
   return concatSegments(openers);
 }

@@ -2,25 +2,18 @@
  * Writes and reads encrypted segments: the only place where the object layer meets the
  * envelope (data keys) and the blob store.
  *
- *   write: dk = envelope.generateDataKey(); sealed = envelope.seal(dk, context)
+ *   write: {dk, sealedKey} = segmentKeys.create(mode, context)     (segment-keys.ts: SSE-S3/KMS/C)
  *          pipeline(plaintext, ...taps, encrypt(dk), blobs.begin().stream); commit
- *   read:  dk = envelope.open(sealed, context); plan = planRange(size, start, end)
+ *   read:  dk = segmentKeys.open(segment, access) (by the caller, before any byte is sent)
+ *          plan = planRange(size, start, end)
  *          blobs.read(header) + blobs.read(plan.cipherStart..plan.cipherEnd) -> decrypt(dk, plan)
  */
-import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../storage/blobs/port.js';
 import type { Segment } from '../storage/metadata/port.js';
-import {
-  type Envelope,
-  createEncryptStream,
-  createDecryptStream,
-  headerSize,
-  planRange,
-  sealedKeyFromString,
-  sealedKeyToString,
-} from '../crypto/index.js';
+import { type DataKey, createEncryptStream, createDecryptStream, headerSize, planRange } from '../crypto/index.js';
+import type { PreparedKey } from './segment-keys.js';
 
 export interface WrittenSegment {
   blobId: string;
@@ -33,43 +26,34 @@ export interface SealedBlobs {
    * Streams `source` through `taps` (checksums, limits), encrypts it and commits a blob.
    * `beforeCommit` runs after the whole body has been read and may throw to abort.
    */
-  write(
-    source: Readable,
-    taps: Transform[],
-    context: Record<string, string>,
-    beforeCommit?: () => void | Promise<void>,
-  ): Promise<WrittenSegment>;
-  /** Plaintext bytes [start, end] (inclusive) of a segment. */
-  read(segment: Segment, start: number, end: number): Readable;
+  write(source: Readable, taps: Transform[], key: PreparedKey, beforeCommit?: () => void | Promise<void>): Promise<WrittenSegment>;
+  /** Plaintext bytes [start, end] (inclusive) of a segment, with its opened data key. */
+  read(segment: Segment, start: number, end: number, dataKey: DataKey): Readable;
   delete(blobIds: string[]): Promise<void>;
 }
 
-export function createSealedBlobs(deps: { blobs: BlobStore; envelope: Envelope }): SealedBlobs {
-  const { blobs, envelope } = deps;
+export function createSealedBlobs(deps: { blobs: BlobStore }): SealedBlobs {
+  const { blobs } = deps;
   return {
-    async write(source, taps, baseContext, beforeCommit) {
-      // A random id in the context makes every sealed key unique to its blob, so a key sealed
-      // for one blob can never open another (no rollback by swapping rows for the same name).
-      const keyContext = { ...baseContext, uid: randomBytes(12).toString('base64url') };
-      const dataKey = envelope.generateDataKey();
-      const sealed = envelope.seal(dataKey, keyContext);
+    async write(source, taps, key, beforeCommit) {
       const writer = await blobs.begin();
       try {
-        await pipeline([source, ...taps, createEncryptStream(dataKey), writer.stream]);
+        await pipeline([source, ...taps, createEncryptStream(key.dataKey), writer.stream]);
         if (beforeCommit) await beforeCommit();
         const blobId = await writer.commit();
-        return { blobId, sealedKey: sealedKeyToString(sealed), keyContext };
+        return { blobId, sealedKey: key.sealedKey, keyContext: key.keyContext };
       } catch (err) {
         await writer.abort();
         source.resume();
         throw err;
+      } finally {
+        key.dataKey.destroy();
       }
     },
 
-    read(segment, start, end) {
+    read(segment, start, end, dataKey) {
       const out = new PassThrough();
       (async () => {
-        const dataKey = envelope.open(sealedKeyFromString(segment.sealedKey), segment.keyContext);
         const plan = planRange(segment.size, start, end);
         const header = blobs.read(segment.blobId, { start: 0, end: headerSize() - 1 });
         const body = blobs.read(segment.blobId, { start: plan.cipherStart, end: plan.cipherEnd });

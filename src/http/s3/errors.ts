@@ -43,6 +43,20 @@ export const S3_ERRORS: Readonly<Record<string, S3ErrorSpec>> = {
   'checksum.missing': { code: 'InvalidRequest', status: 400, message: 'Missing required header for this request: Content-MD5 or x-amz-checksum-*' },
   // crypto
   'crypto.integrity': { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
+  // server-side encryption (SSE-KMS failures carry the KMS exception name, as S3 reports them)
+  'sse.invalid_argument': { code: 'InvalidArgument', status: 400, message: 'The encryption parameters are not valid.' },
+  'sse.insecure_transport': { code: 'InvalidRequest', status: 400, message: 'Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.' },
+  'sse.customer_key_required': { code: 'InvalidRequest', status: 400, message: 'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.' },
+  'sse.customer_key_mismatch': { code: 'AccessDenied', status: 403, message: 'Access Denied: the customer-provided key does not match the key the object was encrypted with.' },
+  'sse.customer_key_not_applicable': { code: 'InvalidRequest', status: 400, message: 'The encryption parameters are not applicable to this object.' },
+  'sse.kms_unavailable': { code: 'NotImplemented', status: 501, message: 'SSE-KMS is not available on this server.' },
+  'kms.not_found': { code: 'KMS.NotFoundException', status: 400, message: 'The KMS key does not exist.' },
+  'kms.disabled': { code: 'KMS.DisabledException', status: 400, message: 'The KMS key is disabled.' },
+  'kms.invalid_state': { code: 'KMS.KMSInvalidStateException', status: 400, message: 'The KMS key is pending deletion.' },
+  'kms.key_deleted': { code: 'KMS.KMSInvalidStateException', status: 400, message: 'The KMS key that protected this object has been deleted; the object cannot be decrypted.' },
+  'kms.invalid_ciphertext': { code: 'KMS.InvalidCiphertextException', status: 400, message: 'The KMS ciphertext of the object key is invalid.' },
+  'kms.validation': { code: 'InvalidArgument', status: 400, message: 'The KMS key or encryption context is not valid.' },
+  'crypto.unseal_failed': { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' },
   // storage / objects
   'storage.bucket_exists': { code: 'BucketAlreadyOwnedByYou', status: 409, message: 'Your previous request to create the named bucket succeeded and you already own it.' },
   'storage.no_such_bucket': { code: 'NoSuchBucket', status: 404, message: 'The specified bucket does not exist' },
@@ -107,6 +121,7 @@ export const INTERNAL_ERROR_CODES: ReadonlySet<string> = new Set([
   'storage.blob_aborted', 'storage.blob_not_finished', 'storage.blob_write_failed', 'storage.closed',
   'storage.invalid_argument', 'storage.invalid_range', 'storage.no_such_blob', 'storage.schema_too_new',
   'storage.upload_exists', 'storage.version_exists', 'storage.bad_key', 'http.internal',
+  'objects.key_not_opened',
 ]);
 
 export interface RenderedError {

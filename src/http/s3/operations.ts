@@ -10,6 +10,7 @@ import * as o from './handlers/objects.js';
 import * as l from './handlers/list.js';
 import * as m from './handlers/multipart.js';
 import * as p from './handlers/bucket-policy.js';
+import * as enc from './handlers/bucket-encryption.js';
 import * as a from './handlers/account-public-access-block.js';
 
 export type ResourceKind = 'service' | 'bucket' | 'object';
@@ -62,6 +63,9 @@ export const S3_OPERATIONS = {
   PutAccountPublicAccessBlock: op('s3:PutAccountPublicAccessBlock', 'service', false, a.putAccountPublicAccessBlock),
   GetAccountPublicAccessBlock: op('s3:GetAccountPublicAccessBlock', 'service', true, a.getAccountPublicAccessBlock),
   DeleteAccountPublicAccessBlock: op('s3:PutAccountPublicAccessBlock', 'service', false, a.deleteAccountPublicAccessBlock),
+  PutBucketEncryption: op('s3:PutEncryptionConfiguration', 'bucket', false, enc.putBucketEncryption),
+  GetBucketEncryption: op('s3:GetEncryptionConfiguration', 'bucket', true, enc.getBucketEncryption),
+  DeleteBucketEncryption: op('s3:PutEncryptionConfiguration', 'bucket', false, enc.deleteBucketEncryption),
   ListObjects: op('s3:ListBucket', 'bucket', true, l.listObjects),
   ListObjectsV2: op('s3:ListBucket', 'bucket', true, l.listObjectsV2),
   ListObjectVersions: op('s3:ListBucketVersions', 'bucket', true, l.listObjectVersions),

@@ -51,10 +51,14 @@ describe('S3 routing', () => {
     assert.equal(op('GET', '/b', 'publicAccessBlock'), 'GetPublicAccessBlock');
     assert.equal(op('DELETE', '/b', 'publicAccessBlock'), 'DeletePublicAccessBlock');
     assert.equal(op('GET', '/b/k', 'policy'), 'NotImplemented');
+    assert.equal(op('PUT', '/b', 'encryption'), 'PutBucketEncryption');
+    assert.equal(op('GET', '/b', 'encryption'), 'GetBucketEncryption');
+    assert.equal(op('DELETE', '/b', 'encryption'), 'DeleteBucketEncryption');
+    assert.equal(op('GET', '/b/k', 'encryption'), 'NotImplemented');
   });
 
   it('answers NotImplemented for known S3 sub-resources Coffer does not implement, never a plain GET', () => {
-    for (const sub of ['acl', 'ownershipControls', 'cors', 'lifecycle', 'encryption', 'object-lock', 'retention', 'select', 'restore', 'attributes']) {
+    for (const sub of ['acl', 'ownershipControls', 'cors', 'lifecycle', 'object-lock', 'retention', 'select', 'restore', 'attributes']) {
       assert.equal(op('GET', '/b/k', sub), 'NotImplemented', sub);
       assert.equal(op('PUT', '/b', sub), 'NotImplemented', sub);
     }

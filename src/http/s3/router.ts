@@ -39,7 +39,7 @@ export function resolveTarget(rawPath: string, host: string | undefined, baseDom
  * rather than silently treating the request as a plain GET/PUT of the bucket or object.
  */
 const UNIMPLEMENTED_SUBRESOURCES = [
-  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory',
+  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'intelligent-tiering', 'inventory',
   'legal-hold', 'lifecycle', 'logging', 'metadataConfiguration', 'metadataTable', 'metrics', 'notification',
   'object-lock', 'ownershipControls', 'replication',
   'requestPayment', 'restore', 'retention', 'select', 'session', 'torrent', 'website', 'renameObject',
@@ -68,6 +68,7 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
         if (has('versioning')) return 'GetBucketVersioning';
         if (has('tagging')) return 'GetBucketTagging';
         if (has('policy')) return 'GetBucketPolicy';
+        if (has('encryption')) return 'GetBucketEncryption';
         if (has('policyStatus')) return 'GetBucketPolicyStatus';
         if (has('publicAccessBlock')) return 'GetPublicAccessBlock';
         if (has('versions')) return 'ListObjectVersions';
@@ -78,12 +79,14 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
         if (has('versioning')) return 'PutBucketVersioning';
         if (has('tagging')) return 'PutBucketTagging';
         if (has('policy')) return 'PutBucketPolicy';
+        if (has('encryption')) return 'PutBucketEncryption';
         if (has('publicAccessBlock')) return 'PutPublicAccessBlock';
         if (has('policyStatus')) return 'MethodNotAllowed';
         return 'CreateBucket';
       case 'DELETE':
         if (has('tagging')) return 'DeleteBucketTagging';
         if (has('policy')) return 'DeleteBucketPolicy';
+        if (has('encryption')) return 'DeleteBucketEncryption';
         if (has('publicAccessBlock')) return 'DeletePublicAccessBlock';
         if (has('policyStatus')) return 'MethodNotAllowed';
         return 'DeleteBucket';
@@ -95,7 +98,7 @@ export function resolveOperation(method: string, query: URLSearchParams, headers
     }
   }
   // Bucket-level sub-resources on an object path are not operations S3 has.
-  if (has('policy') || has('policyStatus') || has('publicAccessBlock')) return 'NotImplemented';
+  if (has('policy') || has('policyStatus') || has('publicAccessBlock') || has('encryption')) return 'NotImplemented';
   const copySource = headers['x-amz-copy-source'] !== undefined;
   switch (method) {
     case 'GET':

@@ -5,6 +5,7 @@ import { type CompletePart, parseCopySource } from '../../../objects/index.js';
 import { type S3Context, type S3Response, header, readControlBody } from '../context.js';
 import { bodyInput, conditions, objectAttributes, parseAlgorithm, parseChecksumType, writeExpectation } from '../request-attributes.js';
 import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
+import { customerKeyOf, keyAccessOf, kmsCaller, sseRequestOf, sseResponseHeaders } from '../sse.js';
 
 const xml = (root: string, body: Record<string, unknown>, headers: Record<string, string> = {}): S3Response => ({
   status: 200,
@@ -21,25 +22,42 @@ function partNumber(c: S3Context): number {
 export async function createMultipartUpload(c: S3Context): Promise<S3Response> {
   const alg = parseAlgorithm(header(c, 'x-amz-checksum-algorithm'), 'x-amz-checksum-algorithm');
   const type = parseChecksumType(header(c, 'x-amz-checksum-type'));
-  const upload = await c.objects.createMultipartUpload({ bucket: c.bucket, key: c.key, ...objectAttributes(c), owner: c.owner, checksumAlgorithm: alg, checksumType: type });
+  const upload = await c.objects.createMultipartUpload({
+    bucket: c.bucket,
+    key: c.key,
+    ...objectAttributes(c),
+    owner: c.owner,
+    checksumAlgorithm: alg,
+    checksumType: type,
+    sse: sseRequestOf(c),
+    caller: kmsCaller(c),
+  });
   return xml(
     'InitiateMultipartUploadResult',
     { Bucket: c.bucket, Key: c.key, UploadId: upload.uploadId },
     {
-      'x-amz-server-side-encryption': 'AES256',
+      ...sseResponseHeaders(upload.system, { context: true }),
       ...(upload.checksumAlgorithm ? { 'x-amz-checksum-algorithm': upload.checksumAlgorithm, 'x-amz-checksum-type': upload.checksumType ?? 'COMPOSITE' } : {}),
     },
   );
 }
 
 export async function uploadPart(c: S3Context): Promise<S3Response> {
-  const part = await c.objects.uploadPart({ bucket: c.bucket, key: c.key, uploadId: c.query.get('uploadId')!, partNumber: partNumber(c), body: bodyInput(c) });
+  const part = await c.objects.uploadPart({
+    bucket: c.bucket,
+    key: c.key,
+    uploadId: c.query.get('uploadId')!,
+    partNumber: partNumber(c),
+    body: bodyInput(c),
+    customerKey: customerKeyOf(c),
+    caller: kmsCaller(c),
+  });
   const cs = part.segment.checksum;
   return {
     status: 200,
     headers: {
       etag: part.segment.etag,
-      'x-amz-server-side-encryption': 'AES256',
+      ...sseResponseHeaders(part.uploadSystem),
       ...(cs ? { [`x-amz-checksum-${cs.algorithm.toLowerCase()}`]: cs.value } : {}),
     },
   };
@@ -54,11 +72,14 @@ export async function uploadPartCopy(c: S3Context): Promise<S3Response> {
     key: c.key,
     uploadId: c.query.get('uploadId')!,
     partNumber: partNumber(c),
+    customerKey: customerKeyOf(c),
+    sourceCustomerKey: keyAccessOf(c, 'x-amz-copy-source-server-side-encryption-customer-').customerKey,
+    caller: kmsCaller(c),
   });
   return xml(
     'CopyPartResult',
     { ETag: part.segment.etag, LastModified: isoTime(part.lastModified) },
-    source.versionId !== 'null' ? { 'x-amz-copy-source-version-id': source.versionId } : {},
+    { ...sseResponseHeaders(part.uploadSystem), ...(source.versionId !== 'null' ? { 'x-amz-copy-source-version-id': source.versionId } : {}) },
   );
 }
 
@@ -114,7 +135,7 @@ export async function completeMultipartUpload(c: S3Context): Promise<S3Response>
       ETag: rec.etag,
       ...(rec.checksum ? { [`Checksum${rec.checksum.algorithm}`]: rec.checksum.value, ChecksumType: rec.checksum.type } : {}),
     },
-    { 'x-amz-server-side-encryption': 'AES256', ...(rec.versionId !== 'null' ? { 'x-amz-version-id': rec.versionId } : {}) },
+    { ...sseResponseHeaders(rec.system), ...(rec.versionId !== 'null' ? { 'x-amz-version-id': rec.versionId } : {}) },
   );
 }
 

@@ -9,6 +9,7 @@ import { type S3Context, type S3Response, header, readControlBody } from '../con
 import { bodyInput, checksumRequest, conditions, objectAttributes, writeExpectation } from '../request-attributes.js';
 import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
 import { parseTagSet, tagSetXml } from './buckets.js';
+import { isSseField, keyAccessOf, kmsCaller, sseRequestOf, sseResponseHeaders } from '../sse.js';
 import { guardTags } from '../guard-fields.js';
 
 function versionHeader(rec: ObjectVersionRecord): Record<string, string> {
@@ -25,7 +26,7 @@ function writeResponseHeaders(rec: ObjectVersionRecord): Record<string, string> 
     etag: rec.etag,
     ...versionHeader(rec),
     ...(rec.checksum ? { [`x-amz-checksum-${rec.checksum.algorithm.toLowerCase()}`]: rec.checksum.value, 'x-amz-checksum-type': rec.checksum.type } : {}),
-    'x-amz-server-side-encryption': 'AES256',
+    ...sseResponseHeaders(rec.system, { context: true }),
   };
 }
 
@@ -37,6 +38,8 @@ export async function putObject(c: S3Context): Promise<S3Response> {
     body: bodyInput(c),
     expect: writeExpectation(c),
     owner: c.owner,
+    sse: sseRequestOf(c),
+    caller: kmsCaller(c),
   });
   return { status: 200, headers: writeResponseHeaders(rec) };
 }
@@ -57,10 +60,10 @@ function objectHeaders(c: S3Context, r: ReadResult): Record<string, string | num
     etag: rec.etag,
     'accept-ranges': 'bytes',
     'content-type': rec.contentType ?? 'binary/octet-stream',
-    'x-amz-server-side-encryption': 'AES256',
+    ...sseResponseHeaders(rec.system),
     ...versionHeader(rec),
   };
-  for (const [k, v] of Object.entries(rec.system)) if (k !== 'storage-class') h[k] = v;
+  for (const [k, v] of Object.entries(rec.system)) if (k !== 'storage-class' && !isSseField(k)) h[k] = v;
   for (const [k, v] of Object.entries(rec.userMetadata)) h[`x-amz-meta-${k}`] = v;
   const tagCount = Object.keys(rec.tags).length;
   if (tagCount > 0) h['x-amz-tagging-count'] = tagCount;
@@ -83,7 +86,7 @@ function objectHeaders(c: S3Context, r: ReadResult): Record<string, string | num
   return h;
 }
 
-async function read(c: S3Context): Promise<ReadResult> {
+async function read(c: S3Context, headersOnly = false): Promise<ReadResult> {
   const partNumber = c.query.get('partNumber');
   const versionId = c.query.get('versionId') ?? undefined;
   return c.objects.getObject({
@@ -93,6 +96,8 @@ async function read(c: S3Context): Promise<ReadResult> {
     range: header(c, 'range'),
     partNumber: partNumber === null ? undefined : Number(partNumber),
     conditions: conditions(c),
+    access: keyAccessOf(c),
+    headersOnly,
   });
 }
 
@@ -102,7 +107,7 @@ export async function getObject(c: S3Context): Promise<S3Response> {
 }
 
 export async function headObject(c: S3Context): Promise<S3Response> {
-  const r = await read(c);
+  const r = await read(c, true);
   return { status: r.range ? 206 : 200, headers: objectHeaders(c, r) };
 }
 
@@ -190,6 +195,9 @@ export async function copyObject(c: S3Context): Promise<S3Response> {
     replaceTags: tagDirective === 'REPLACE' ? parseTaggingHeader(header(c, 'x-amz-tagging')) : null,
     expect: writeExpectation(c),
     owner: c.owner,
+    sse: sseRequestOf(c),
+    sourceCustomerKey: keyAccessOf(c, 'x-amz-copy-source-server-side-encryption-customer-').customerKey,
+    caller: kmsCaller(c),
   });
   return {
     status: 200,
@@ -197,7 +205,7 @@ export async function copyObject(c: S3Context): Promise<S3Response> {
       'content-type': 'application/xml',
       ...versionHeader(record),
       ...(src.versionId !== 'null' ? { 'x-amz-copy-source-version-id': src.versionId } : {}),
-      'x-amz-server-side-encryption': 'AES256',
+      ...sseResponseHeaders(record.system, { context: true }),
     },
     body: xmlDocument('CopyObjectResult', {
       ETag: record.etag,
