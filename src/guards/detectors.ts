@@ -182,11 +182,12 @@ export function findSensitive(text: string, context?: readonly string[]): Sensit
 }
 
 /**
- * Names join words with `-`, `_`, `.` or `/` ("payroll-536-22-1234", "cards/4111…"); the
- * detectors refuse a number glued to such a separator (it may be part of a longer number), so a
- * separator between a letter and a digit is read as a space. Same length, so offsets stay valid.
+ * Names join words with `-`, `_`, `.` or `/` ("payroll-536-22-1234", "/4111…/"); the detectors
+ * refuse a number glued to such a separator (it may be part of a longer number), so a separator
+ * between a letter and a digit, and a path `/` before a digit, are read as spaces. Same length,
+ * so offsets stay valid. A number glued to letters ("u4111…") is still not read as a number.
  */
-const GLUE = /(?<=[A-Za-z])[-_./](?=\d)/g;
+const GLUE = /(?:(?<=[A-Za-z])[-_.]|\/)(?=\d)/g;
 
 /**
  * `findSensitive`, then (when nothing was found) the same text with word-number separators read

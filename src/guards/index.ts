@@ -34,8 +34,8 @@ export { GUARD_IDENTIFIERS, findSensitive, findSensitiveLoose, isSecretKeyShaped
 export { assertSafeUrl, unsafeUrlReason, isCredentialParam, isLoopbackHost, type SafeUrlOptions } from './url.js';
 /** `guardedFetch(url, init?, opts?)`: fetch that re-checks the URL (and every redirect) at call time. */
 export { guardedFetch, type GuardedFetchOptions } from './fetch.js';
-/** Log redaction: `redactString`, `redactValue`, `redactKnown`, `isSecretName`. */
-export { redactString, redactValue, redactKnown, isSecretName, REDACTED } from './redact.js';
+/** Log redaction: `redactString`, `redactValue`, `redactKnown`, `redactFlagged` (detector spans only), `isSecretName`. */
+export { redactString, redactValue, redactKnown, redactFlagged, isSecretName, REDACTED } from './redact.js';
 /** `createGuardedLogger({ level, destination? })` and the per-request access line `logAccess`. */
 export { createGuardedLogger, logAccess, type GuardedLoggerOptions, type AccessLogEntry } from './logger.js';
 /** Per-request audit additions: findings for the event and the strings to hide in it. */

@@ -63,10 +63,18 @@ export function redactString(s: string): string {
     out = out.replace(SECRET_KEY_SHAPE, (m) => (mixed(m) && !/^[0-9a-f]+$/i.test(m) ? REDACTED : m));
     if (out.length >= 100) out = out.replace(LONG_BLOB, (m) => (mixed(m) ? REDACTED : m));
   }
-  const spans = findSensitiveLoose(out);
-  if (spans.length === 0) return out;
+  return redactFlagged(out);
+}
+
+/**
+ * Replaces only what the high-precision detectors flag ("[REDACTED:<kind>]"), for text that is
+ * otherwise echoed as is (the Resource of an S3 error: a key name with a card number in it).
+ */
+export function redactFlagged(s: string): string {
+  const spans = findSensitiveLoose(s);
+  if (spans.length === 0) return s;
   // Replace from the end so earlier offsets stay valid.
-  let r = out;
+  let r = s;
   for (const sp of [...spans].sort((a, b) => b.start - a.start)) r = r.slice(0, sp.start) + `[REDACTED:${sp.kind}]` + r.slice(sp.end);
   return r;
 }

@@ -25,7 +25,7 @@ import { authorizeIamCaller, isIamCaller, type IamAuthorizer } from './authorize
 import { toIamError } from './errors.js';
 import { Params } from './params.js';
 import { guardIamParams } from './actions/guard-params.js';
-import { IAM_HINT, type FieldGuard, type RecordedFinding } from '../../guards/index.js';
+import { IAM_HINT, redactFlagged, type FieldGuard, type RecordedFinding } from '../../guards/index.js';
 import { errorResponseXml, responseXml } from './xml.js';
 
 export const IAM_VERSION = '2010-05-08';
@@ -123,7 +123,7 @@ export function createIamHandler(deps: IamHandlerDeps): (req: IamHttpRequest) =>
       const e = toIamError(err);
       audit.errorCode = e.code;
       if (e.internal) deps.onInternalError?.({ requestId, action: audit.action, err });
-      return { status: e.status, headers, body: errorResponseXml(e.type, e.code, e.internal ? `${e.message} (request ${requestId})` : e.message, requestId), audit };
+      return { status: e.status, headers, body: errorResponseXml(e.type, e.code, e.internal ? `${e.message} (request ${requestId})` : redactFlagged(e.message), requestId), audit };
     }
   };
 }

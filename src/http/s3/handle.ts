@@ -19,7 +19,7 @@ import { errorXml, toS3Error } from './errors.js';
 import { S3_OPERATIONS, type S3Operation, type S3OperationName } from './operations.js';
 import { resolveOperation, resolveTarget, type Target } from './router.js';
 import { guardS3Request } from './guard-fields.js';
-import { logAccess, type FieldGuard, type FreeFormMode, type GuardSession } from '../../guards/index.js';
+import { logAccess, redactFlagged, type FieldGuard, type FreeFormMode, type GuardSession } from '../../guards/index.js';
 import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
 
 export interface S3HandlerDeps {
@@ -351,7 +351,8 @@ function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, reso
     res.end();
     return;
   }
-  const xml = errorXml(e, resource, requestId);
+  // Error responses never echo personal data or credentials (a key name with a card number).
+  const xml = errorXml({ ...e, message: redactFlagged(e.message) }, redactFlagged(resource), requestId);
   res.setHeader('content-type', 'application/xml');
   res.setHeader('content-length', Buffer.byteLength(xml));
   res.end(xml);

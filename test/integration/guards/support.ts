@@ -14,6 +14,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The headers the request was sent with (to pick out a signature the test made). */
+  requestHeaders?: Record<string, string>;
 }
 
 export interface RawRequest {
@@ -50,7 +52,16 @@ export async function raw(coffer: Coffer, r: RawRequest): Promise<RawResponse> {
   if (r.unsigned) return send(coffer, r.method, r.path + (qs ? `?${qs}` : ''), headers, r.body);
   const signer = new SignatureV4({ service: r.service ?? 's3', region: 'us-east-1', credentials: r.credentials ?? { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
   const signed = await signer.sign({ method: r.method, protocol: 'https:', hostname: 'localhost', port: coffer.port, path: r.path, query, headers: { ...headers, ...(r.service && r.service !== 's3' ? {} : { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }) }, body: r.body });
-  return send(coffer, r.method, r.path + (qs ? `?${qs}` : ''), signed.headers as Record<string, string>, r.body);
+  const res = await send(coffer, r.method, r.path + (qs ? `?${qs}` : ''), signed.headers as Record<string, string>, r.body);
+  return { ...res, requestHeaders: signed.headers as Record<string, string> };
+}
+
+/** A presigned GET (path and query string) valid for a minute, signed with the admin credentials. */
+export async function presignGet(coffer: Coffer, path: string): Promise<string> {
+  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, sha256: Sha256, uriEscapePath: false });
+  const p = await signer.presign({ method: 'GET', protocol: 'https:', hostname: 'localhost', port: coffer.port, path, query: {}, headers: { host: `localhost:${coffer.port}` } }, { expiresIn: 60 });
+  const q = new URLSearchParams(p.query as Record<string, string>).toString();
+  return `${path}?${q}`;
 }
 
 /** An IAM query action signed for service iam (awsQuery form body). */
