@@ -97,6 +97,8 @@ export function createS3Authorizer(deps: {
   region: string;
   /** The stored policy document of a bucket; null when it has none or does not exist. */
   bucketPolicy: (bucket: string) => Promise<string | null>;
+  /** Tags of a stored object version (latest when versionId is null), for s3:ExistingObjectTag/<key>. */
+  objectTags?: (bucket: string, key: string, versionId: string | null) => Promise<Readonly<Record<string, string>> | null>;
 }) {
   const policyOf = createBucketPolicyCache(deps.bucketPolicy);
   const policiesFor = async (bucket: string | null): Promise<CompiledPolicy[]> => {
@@ -118,7 +120,8 @@ export function createS3Authorizer(deps: {
     const global = callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region: deps.region });
     const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
-      const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol }) };
+      const existingObjectTags = await existingTagsFor(deps.objectTags, check, query);
+      const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol, ...(existingObjectTags ? { existingObjectTags } : {}) }) };
       const resourcePolicies = await policiesFor(bucketOfArn(check.resource));
       const result = evaluateForPrincipal(caller, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies });
       if (result.decision !== 'Allow') {
@@ -131,6 +134,25 @@ export function createS3Authorizer(deps: {
     }
     return { decision: 'Allow', matched };
   };
+}
+
+/** Actions on an existing object version whose requests carry s3:ExistingObjectTag/<key> (as S3). */
+const EXISTING_TAG_ACTIONS = new Set([
+  's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectTagging',
+  's3:PutObjectVersionTagging', 's3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging', 's3:GetObjectAttributes', 's3:GetObjectVersionAttributes',
+]);
+
+/** The stored object's tags when the check is on an existing object and a lookup is wired; else null. */
+async function existingTagsFor(
+  lookup: ((bucket: string, key: string, versionId: string | null) => Promise<Readonly<Record<string, string>> | null>) | undefined,
+  check: { action: string; resource: string },
+  query: URLSearchParams,
+): Promise<Readonly<Record<string, string>> | null> {
+  if (!lookup || !EXISTING_TAG_ACTIONS.has(check.action)) return null;
+  const m = /^arn:aws:s3:::([^/]+)\/(.+)$/.exec(check.resource);
+  if (!m) return null;
+  // A missing bucket or version has no tags; the handler then answers NoSuchBucket / NoSuchKey.
+  return lookup(m[1]!, m[2]!, query.get('versionId')).catch(() => null);
 }
 
 /** The bucket an S3 ARN (arn:aws:s3:::bucket[/key]) names, or null for '*' and other ARNs. */

@@ -154,6 +154,7 @@ const INVALID: Record<string, string> = {
   'discovery.onWrite': 'sometimes',
   'discovery.cpuPercent': '0',
   'discovery.concurrency': '65',
+  'discovery.tagObjects': 'perhaps',
   'guards.freeFormFields': 'sometimes',
   'guards.objectKeyNames': 'photos=maybe',
 };

@@ -197,6 +197,7 @@ export const configSchema = z
         onWrite: bool.default(true),
         cpuPercent: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 100, 'a percentage')).default(50),
         concurrency: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 64, 'an integer')).default(2),
+        tagObjects: bool.default(false),
       })
       .prefault({}),
   })

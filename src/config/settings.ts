@@ -55,6 +55,7 @@ const ROWS: Row[] = [
   ['discovery.onWrite', 'true', 'Classify every new object version for sensitive data after it is stored (durable queue, findings through the Macie API).'],
   ['discovery.cpuPercent', '50', 'Share of one CPU core (1-100) that classification may use, so request serving is never starved.'],
   ['discovery.concurrency', '2', 'Object versions classified at the same time (1-64).'],
+  ['discovery.tagObjects', 'false', 'Tag classified object versions coffer:sensitivity (high, medium, low, none, unknown; pending until classified) and coffer:types, for policies on s3:ExistingObjectTag; clients cannot set or remove coffer:* tags.'],
 ];
 
 /** COFFER_ + the path in SCREAMING_SNAKE case. */

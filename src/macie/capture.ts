@@ -13,11 +13,17 @@
 import type { MetadataStore, ObjectVersionRecord } from '../storage/metadata/port.js';
 import { isCofferError } from '../shared/index.js';
 import type { MacieStore, VersionRef } from './store.js';
+import { SENSITIVITY_TAG, systemTags, userTags } from './actions.js';
 
 export interface CaptureOptions {
   store: MacieStore;
   /** Whether new versions are queued (discovery.onWrite); deletions are tracked either way. */
   onWrite: boolean;
+  /**
+   * The system owns coffer:* object tags (discovery.tagObjects): tags clients send under that
+   * prefix are dropped, stored ones are kept, and new versions start as coffer:sensitivity=pending.
+   */
+  tagObjects?: boolean;
   /** Called after versions were queued (wakes the worker). */
   onEnqueued(): void;
   /** A post-commit bookkeeping failure (the object is stored; the intent resolves at start-up). */
@@ -38,8 +44,14 @@ export function captureWrites(metadata: MetadataStore, opts: CaptureOptions): Me
       opts.onError(err);
     }
   };
+  const tagged = opts.tagObjects === true;
+  const withSystemTags = (record: ObjectVersionRecord): ObjectVersionRecord =>
+    tagged && !record.isDeleteMarker
+      ? { ...record, tags: { ...userTags(record.tags), ...(opts.onWrite ? { [SENSITIVITY_TAG]: 'pending' } : {}) } }
+      : record;
   const wrapped: Partial<MetadataStore> = {
-    async putVersion(record, options) {
+    async putVersion(input, options) {
+      const record = withSystemTags(input);
       const intent = opts.onWrite && !record.isDeleteMarker ? store.addIntent(record.bucket, record.key) : null;
       let r;
       try {
@@ -51,7 +63,8 @@ export function captureWrites(metadata: MetadataStore, opts: CaptureOptions): Me
       after(intent, r.record, r.replaced);
       return r;
     },
-    async completeUpload(uploadId, record, options) {
+    async completeUpload(uploadId, input, options) {
+      const record = withSystemTags(input);
       const intent = opts.onWrite ? store.addIntent(record.bucket, record.key) : null;
       let r;
       try {
@@ -62,6 +75,11 @@ export function captureWrites(metadata: MetadataStore, opts: CaptureOptions): Me
       }
       after(intent, r.record, r.replaced);
       return r;
+    },
+    async setTags(bucket, key, versionId, tags) {
+      if (!tagged) return metadata.setTags(bucket, key, versionId, tags);
+      const current = await metadata.getVersion(bucket, key, versionId);
+      return metadata.setTags(bucket, key, versionId, { ...userTags(tags), ...systemTags(current?.tags ?? {}) });
     },
     async deleteVersion(bucket, key, versionId) {
       const r = await metadata.deleteVersion(bucket, key, versionId);

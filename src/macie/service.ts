@@ -22,6 +22,7 @@ import { startDiscoveryWorker, type DiscoveryWorker } from './worker.js';
 import { createIdentifiers, type Identifiers } from './identifiers.js';
 import { createJobs, type Jobs } from './jobs.js';
 import { startJobRunner, type JobRunner } from './job-runner.js';
+import { createTagAction } from './actions.js';
 
 export interface DiscoverySettings {
   /** Classify every new object version (discovery.onWrite). */
@@ -30,6 +31,8 @@ export interface DiscoverySettings {
   cpuPercent: number;
   /** Versions classified at the same time. */
   concurrency: number;
+  /** Tag classified versions with coffer:sensitivity / coffer:types (discovery.tagObjects). */
+  tagObjects?: boolean;
 }
 
 export interface OpenDiscoveryOptions {
@@ -94,6 +97,7 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
   const metadata = captureWrites(opts.metadata, {
     store,
     onWrite: opts.settings.onWrite,
+    tagObjects: opts.settings.tagObjects === true,
     onEnqueued: () => worker?.notify(),
     onError: (err) => opts.logger.error({ err: (err as Error).message }, 'could not queue a new object version for classification; it is queued at the next start'),
   });
@@ -116,9 +120,16 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
         objects: s.objects, scanner, budget, accountId: s.accountId, region: s.region, now: () => opts.clock.now(),
         origin: { originType: 'AUTOMATED_SENSITIVE_DATA_DISCOVERY' }, customArns: new Map(), objectTimeoutMs: 120_000,
       });
+      const tag = opts.settings.tagObjects === true ? createTagAction(opts.metadata) : null;
+      const onClassified = tag || s.onClassified
+        ? async (record: ObjectVersionRecord, outcome: ClassificationOutcome) => {
+          if (tag) await tag(record, outcome);
+          if (s.onClassified) await s.onClassified(record, outcome);
+        }
+        : null;
       worker = startDiscoveryWorker({
         store, objects: s.objects, context, concurrency: opts.settings.concurrency, logger: opts.logger,
-        ...(s.onClassified ? { onClassified: s.onClassified } : {}),
+        ...(onClassified ? { onClassified } : {}),
       });
       const now = () => opts.clock.now();
       const ids = createIdentifiers({ store, objects: s.objects, accountId: s.accountId, region: s.region, now, hashKey });
