@@ -7,7 +7,7 @@ import { CofferError } from '../shared/index.js';
 import { createKmsHandler } from '../http/kms/index.js';
 import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { ContextValue } from '../iam/policy/index.js';
-import type { KmsDataKeys } from '../objects/index.js';
+import { INTERNAL_CALLER, type KmsDataKeys } from '../objects/index.js';
 import { createKmsDataKeys, type BuiltinKms } from '../kms/index.js';
 import type { ServiceDefinition } from './service-route.js';
 
@@ -63,6 +63,8 @@ export function lateKmsDataKeys(): { port: KmsDataKeys; bind(kms: BuiltinKms): v
       bound = createKmsDataKeys({
         kms,
         authorize(caller, action, keyArn) {
+          // In-process services (discovery, audit export) act for the deployment itself.
+          if (caller === INTERNAL_CALLER) return;
           const c = caller as { principal?: unknown; conditionKeys?: Record<string, ContextValue> } | null;
           const result = evaluateForPrincipal(c?.principal ?? null, { action, resource: keyArn, conditionKeys: c?.conditionKeys ?? {} });
           if (result.decision !== 'Allow') {

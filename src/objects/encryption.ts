@@ -15,7 +15,7 @@ import type { BucketEncryption, BucketRecord, MultipartUploadRecord, ObjectVersi
 import type { ServiceContext } from './context.js';
 import { requireBucket } from './context.js';
 import type { WritePlan } from './segment-keys.js';
-import { type CustomerKey, type KeyAccess, type KeyCaller, type SseRequest, type StoredSse, storedSse } from './sse.js';
+import { type CustomerKey, type KeyAccess, type KeyCaller, type SseRequest, type StoredSse, INTERNAL_CALLER, storedSse } from './sse.js';
 
 export interface ResolvedWrite {
   plan: WritePlan;
@@ -28,8 +28,9 @@ export async function resolveWritePlan(
   bucket: BucketRecord,
   key: string,
   request: SseRequest | null | undefined,
-  caller: KeyCaller,
+  requestCaller: KeyCaller,
 ): Promise<ResolvedWrite> {
+  const caller = requestCaller ?? INTERNAL_CALLER;
   const def = bucket.encryption;
   const r: SseRequest = request ?? (def?.algorithm === 'aws:kms' ? { mode: 'aws:kms', keyId: def.kmsKeyId, bucketKey: def.bucketKeyEnabled } : { mode: 'AES256' });
   if (r.mode === 'AES256') return { plan: { mode: 'AES256' }, stored: { mode: 'AES256' } };
@@ -47,7 +48,8 @@ export async function resolveWritePlan(
 }
 
 /** The plan for a part of an upload: the upload's mode; SSE-C parts must carry the upload's key. */
-export function uploadPartPlan(upload: MultipartUploadRecord, customerKey: CustomerKey | undefined, caller: KeyCaller): WritePlan {
+export function uploadPartPlan(upload: MultipartUploadRecord, customerKey: CustomerKey | undefined, requestCaller: KeyCaller): WritePlan {
+  const caller = requestCaller ?? INTERNAL_CALLER;
   const sse = storedSse(upload.system);
   if (sse.mode === 'SSE-C') {
     if (!customerKey) throw new CofferError('sse.customer_key_required', { message: 'The multipart upload was initiated with SSE-C; every part must carry the same customer key.' });
@@ -67,9 +69,10 @@ export async function openSegmentKeys(
   ctx: ServiceContext,
   record: ObjectVersionRecord,
   range: { start: number; end: number } | null,
-  access: KeyAccess,
+  requestAccess: KeyAccess | undefined,
   opts: { headersOnly?: boolean } = {},
 ): Promise<(DataKey | undefined)[]> {
+  const access: KeyAccess = { ...requestAccess, caller: requestAccess?.caller ?? INTERNAL_CALLER };
   const sse = storedSse(record.system);
   if (sse.mode !== 'SSE-C' && access.customerKey) throw new CofferError('sse.customer_key_not_applicable');
   if (sse.mode === 'SSE-C' && !access.customerKey) throw new CofferError('sse.customer_key_required');

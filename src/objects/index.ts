@@ -29,7 +29,7 @@ export { validateBucketName, validateKey } from './naming.js';
 export { BLOCK_ALL_PUBLIC_ACCESS } from './buckets.js';
 export type { PublicAccessBlock } from '../storage/metadata/port.js';
 /** Encryption modes: requests (SseRequest), SSE-C keys, read access, the KMS port and stored-mode helpers. */
-export { type SseRequest, type CustomerKey, type KeyAccess, type KeyCaller, type KmsDataKeys, type StoredSse, storedSse, recordSse } from './sse.js';
+export { type SseRequest, type CustomerKey, type KeyAccess, type KeyCaller, type KmsDataKeys, type StoredSse, storedSse, recordSse, INTERNAL_CALLER } from './sse.js';
 export type { BucketEncryption } from '../storage/metadata/port.js';
 
 export function createObjectService(deps: {

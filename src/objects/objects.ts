@@ -238,7 +238,7 @@ export async function getObject(
   } else {
     range = parseRange(args.range, record.size);
   }
-  const keys = await openSegmentKeys(ctx, record, range, args.access ?? { caller: null }, { headersOnly: args.headersOnly ?? false });
+  const keys = await openSegmentKeys(ctx, record, range, args.access, { headersOnly: args.headersOnly ?? false });
   return { record, range, partChecksum, open: () => openRange(ctx, record, range, keys) };
 }
 

@@ -21,6 +21,13 @@ export type SseRequest =
 /** Opaque to the object layer: who is asking (the KMS adapter authorises kms:* with it). */
 export type KeyCaller = unknown;
 
+/**
+ * The caller of in-process services (sensitive-data discovery, audit export) that call the
+ * object service directly, without a request: the KMS adapter skips IAM for it, never the key
+ * state. Requests always bring their own caller.
+ */
+export const INTERNAL_CALLER: unique symbol = Symbol.for('coffer.objects.internal-caller');
+
 /** What a request brings to open existing data: its caller and, for SSE-C objects, the key. */
 export interface KeyAccess {
   caller: KeyCaller;
