@@ -146,6 +146,7 @@ const INVALID: Record<string, string> = {
   'limits.keepAliveTimeoutMs': '-3',
   'limits.maxConnectionsPerSource': '0',
   'log.level': 'loud',
+  'iam.allowRootAccessKeys': 'sometimes',
   mfa: 'sometimes',
   'audit.retentionDays': '-1',
   'audit.export.bucket': 'Bad_Bucket',

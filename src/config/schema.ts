@@ -167,6 +167,8 @@ export const configSchema = z
       })
       .prefault({}),
     log: z.strictObject({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+    // Identities (src/iam): the root user is for break-glass only and has no access keys unless this allows them.
+    iam: z.strictObject({ allowRootAccessKeys: bool.default(false) }).prefault({}),
     // Which requests need an MFA session (src/app/mfa-gate.ts); env COFFER_MFA.
     mfa: oneOf(MFA_MODES).default('privileged'),
     // Audit trail (src/audit): retention of old segments and CloudTrail-format export to a bucket.

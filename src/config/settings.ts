@@ -45,6 +45,7 @@ const ROWS: Row[] = [
   ['limits.keepAliveTimeoutMs', '30000', 'How long an idle keep-alive connection is kept open between requests (long enough that SDKs preparing the next multipart part do not race a closing socket).'],
   ['limits.maxConnectionsPerSource', '256', 'Open connections allowed from one client address per listener; more are closed at once (logged at most once a minute per address).'],
   ['log.level', 'info', 'Log level: fatal, error, warn, info, debug, trace or silent.'],
+  ['iam.allowRootAccessKeys', 'false', 'Allow access keys for the account root user (break-glass only; it has none by default). While false, creating one is refused: use IAM users with least-privilege policies instead.'],
   ['mfa', 'privileged', 'Which requests need an MFA session (from aws sts get-session-token with a code): required (all; long-term keys may only enroll MFA and get a session), privileged (IAM, key, bucket-policy, versioning and encryption changes, bucket and version deletion, audit/KMS/Macie administration) or optional.'],
   ['audit.retentionDays', '0', 'Days of audit trail kept; older segments are pruned under a signed manifest so verify still passes. 0 keeps everything.'],
   ['audit.export.bucket', '(none)', 'Bucket of this Coffer that receives CloudTrail-format log files and signed digest files; unset disables the export.'],

@@ -8,3 +8,5 @@ export {
   loadBootstrapIdentity,
   openSecret,
 } from './principals/bootstrap.js';
+/** Root user access keys: refused unless config iam.allowRootAccessKeys (break-glass only); the refusal says what to do instead. */
+export { createRootAccessKey, ROOT_ACCESS_KEYS_DISABLED } from './principals/root-keys.js';

@@ -21,7 +21,7 @@ export type IamAuthorizer = (request: IamAuthorizationRequest) => Promise<Evalua
 export function isIamCaller(p: unknown): p is IamCaller {
   if (typeof p !== 'object' || p === null) return false;
   const t = (p as IamCaller).type;
-  return (t === 'User' || t === 'AssumedRole') && typeof (p as IamCaller).policies === 'object';
+  return (t === 'User' || t === 'AssumedRole' || t === 'Account') && typeof (p as IamCaller).policies === 'object';
 }
 
 /** aws:username, aws:userid, aws:PrincipalArn/Account/Type and aws:PrincipalTag/* for a caller. */

@@ -24,6 +24,7 @@ const MAP: Record<string, [number, string]> = {
   'iam.invalid_input': [400, 'InvalidInput'],
   'iam.password_policy': [400, 'PasswordPolicyViolation'],
   'iam.access_denied': [403, 'AccessDenied'],
+  'iam.root_access_keys_disabled': [403, 'AccessDenied'],
   'iam.invalid_authentication_code': [403, 'InvalidAuthenticationCode'],
   'iam.invalid_action': [400, 'InvalidAction'],
   'iam.unsupported': [400, 'InvalidAction'],

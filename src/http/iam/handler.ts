@@ -52,6 +52,8 @@ export interface IamHandlerDeps {
   maxBodyBytes?: number;
   /** Free-form field guard for names, paths, descriptions and tags; absent: nothing is checked. */
   guard?: FieldGuard;
+  /** Config iam.allowRootAccessKeys: whether the root user may create access keys (default false). */
+  allowRootAccessKeys?: boolean;
   /** Receives unexpected failures (never secrets or parameters). */
   onInternalError?: (info: { requestId: string; action: string; err: unknown }) => void;
 }
@@ -98,7 +100,14 @@ export function createIamHandler(deps: IamHandlerDeps): (req: IamHttpRequest) =>
       audit.action = name;
       if (req.auth.service !== 'iam') throw new CofferError('iam.access_denied', { message: 'Credential should be scoped to correct service: iam.' });
       const caller = req.auth.principal;
-      const ctx = { params, store: deps.store, accountId: deps.accountId, callerUserName: isIamCaller(caller) ? caller.userName : undefined };
+      const ctx = {
+        params,
+        store: deps.store,
+        accountId: deps.accountId,
+        callerUserName: isIamCaller(caller) ? caller.userName : undefined,
+        callerIsRoot: isIamCaller(caller) && caller.type === 'Account',
+        allowRootAccessKeys: deps.allowRootAccessKeys ?? false,
+      };
       const resource = await action.resource(ctx);
       audit.resource = resource;
       const result = await authorize({ auth: req.auth, action: `iam:${name}`, resource, conditionKeys: req.conditionKeys ?? {} });

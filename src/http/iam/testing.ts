@@ -26,14 +26,14 @@ export interface Harness {
 
 const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'member' });
 
-export async function harness(): Promise<Harness> {
+export async function harness(options: { allowRootAccessKeys?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-iam-http-'));
   const now = Date.UTC(2026, 0, 1, 12);
   const clock = { now: () => now };
   const store = openSqliteIamStore({ path: join(dir, 'iam.db'), masterKey: MasterKey.generate(), accountId: ACCOUNT, clock });
   await provisionAdminUser(store, { userName: 'admin', ...ADMIN, createdMs: now });
   const resolver = createAccessKeyResolver({ store, clock });
-  const handle = createIamHandler({ store, clock, accountId: ACCOUNT });
+  const handle = createIamHandler({ store, clock, accountId: ACCOUNT, allowRootAccessKeys: options.allowRootAccessKeys ?? false });
   return {
     store,
     async call(creds, params, opts = {}) {

@@ -33,6 +33,8 @@ export interface IamStore {
   readonly mfa: MfaStore;
   /** STS sessions (temporary access keys). */
   readonly sessions: SessionStore;
+  /** Access keys of the account root user (none by default; see src/iam/principals/root-keys.ts). */
+  readonly rootKeys: RootAccessKeyStore;
   revision(): number;
 
   /** `userId` keeps an existing id (AIDA + 17 base32 characters) when importing a user; otherwise a new one is made. */
@@ -147,4 +149,22 @@ export interface SessionStore {
   findSession(accessKeyId: string): Promise<StsSessionRecord | null>;
   /** Voids all sessions of a user or role issued up to now; returns how many were still active. */
   revokeSessions(kind: 'user' | 'role', name: string): Promise<number>;
+}
+
+/** An access key of the account root user. */
+export interface RootAccessKey {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+/** The root user's access keys (at most two). Whether one may be created is the caller's decision (config iam.allowRootAccessKeys). */
+export interface RootAccessKeyStore {
+  /** Returns the plaintext secret once; it is stored sealed. 'iam.limit_exceeded' past two keys. */
+  create(): Promise<{ key: RootAccessKey; secretAccessKey: string }>;
+  list(): Promise<RootAccessKey[]>;
+  update(accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  delete(accessKeyId: string): Promise<void>;
+  /** The key and its opened secret; null when no root key has this id. */
+  find(accessKeyId: string): Promise<{ accessKeyId: string; secretAccessKey: string; status: 'Active' | 'Inactive' } | null>;
 }

@@ -11,8 +11,13 @@ import type { PrincipalPolicyDocuments, User } from './types.js';
 
 /** The authenticated caller as SigV4 hands it to the pipeline (AuthenticatedRequest.principal). */
 export interface IamCaller extends PrincipalInfo {
-  /** 'User' for an IAM user's long-term keys and GetSessionToken sessions; 'AssumedRole' for role sessions (arn = role ARN, sessionArn = assumed-role ARN). */
-  type: 'User' | 'AssumedRole';
+  /**
+   * 'User' for an IAM user's long-term keys and GetSessionToken sessions; 'AssumedRole' for role
+   * sessions (arn = role ARN, sessionArn = assumed-role ARN); 'Account' for the root user's keys
+   * (arn = arn:aws:iam::<account>:root, id = the account id, no policies: root is allowed all but
+   * explicit Deny in resource policies).
+   */
+  type: 'User' | 'AssumedRole' | 'Account';
   /** aws:userid (AIDA…, or AROA…:<session name> for role sessions); also recorded as the owner of what the caller creates. */
   id: string;
   /** The IAM user name; undefined for role sessions. */
@@ -67,6 +72,11 @@ export function compileDocuments(docs: PrincipalPolicyDocuments): PolicySet {
   return { identity, boundary };
 }
 
+/** The caller for the account root user's access keys. */
+export function rootCaller(accountId: string, accessKeyId: string): IamCaller {
+  return { type: 'Account', accountId, arn: `arn:aws:iam::${accountId}:root`, id: accountId, accessKeyId, tags: {}, policies: {} };
+}
+
 /** Builds the caller for a user (also used by STS for GetSessionToken sessions). */
 export async function callerForUser(store: IamStore, user: User, accessKeyId: string): Promise<IamCaller> {
   return {
@@ -97,7 +107,12 @@ export function createAccessKeyResolver(options: { store: IamStore; clock: Clock
       }
       if (cache.has(accessKeyId)) return cache.get(accessKeyId) ?? null;
       const found = await store.findAccessKey(accessKeyId);
-      const result = found && found.status === 'Active' ? { secretAccessKey: found.secretAccessKey, principal: await callerForUser(store, found.user, accessKeyId) } : null;
+      let result = found && found.status === 'Active' ? { secretAccessKey: found.secretAccessKey, principal: await callerForUser(store, found.user, accessKeyId) } : null;
+      if (found === null) {
+        // Not an IAM user's key: perhaps the root user's (it has none unless iam.allowRootAccessKeys let one be made).
+        const root = await store.rootKeys.find(accessKeyId);
+        if (root && root.status === 'Active') result = { secretAccessKey: root.secretAccessKey, principal: rootCaller(store.accountId, accessKeyId) };
+      }
       if (cache.size >= limit) cache.clear();
       // Only cache when nothing changed meanwhile, so a stale result is never kept.
       if (store.revision() === revision) cache.set(accessKeyId, result);

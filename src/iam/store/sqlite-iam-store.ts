@@ -9,6 +9,7 @@ import { arnOf, isoDate, newAccessKeyId, newId, newSecretAccessKey, validateName
 import { checkPassword as checkPasswordRules, hashPassword, verifyPassword } from './password.js';
 import type { SecretSealer } from './secret-seal.js';
 import { SqlitePolicies } from './sqlite-policies.js';
+import { SqliteRootKeys } from './sqlite-root-keys.js';
 import { SqliteMfa } from './sqlite-mfa.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { alreadyExists, deleteConflict, isConstraint, limitExceeded, noSuchEntity, paged, type Row, type Sql } from './sql.js';
@@ -35,12 +36,14 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
   readonly #sealer: SecretSealer;
   readonly mfa: SqliteMfa;
   readonly sessions: SqliteSessions;
+  readonly rootKeys: SqliteRootKeys;
 
   constructor(sql: Sql, accountId: string, sealer: SecretSealer, clock: Clock) {
     super(sql, accountId, clock);
     this.#sealer = sealer;
     this.mfa = new SqliteMfa(sql, accountId, sealer, clock, (name) => this.#userRow(name).name as string);
     this.sessions = new SqliteSessions(sql, sealer, clock);
+    this.rootKeys = new SqliteRootKeys(sql, sealer, clock);
   }
 
   revision(): number {

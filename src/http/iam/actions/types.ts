@@ -10,6 +10,10 @@ export interface ActionContext {
   accountId: string;
   /** The caller's IAM user name, if the caller is an IAM user (the default UserName of self-service actions). */
   callerUserName: string | undefined;
+  /** The caller is the account root user (its own access keys are managed without UserName). */
+  callerIsRoot?: boolean;
+  /** Config iam.allowRootAccessKeys. */
+  allowRootAccessKeys?: boolean;
 }
 
 export interface IamAction {

@@ -1,11 +1,15 @@
 /** Users, access keys, login profiles and user tags. */
 import { CofferError } from '../../../shared/index.js';
 import { arnOf } from '../../../iam/store/index.js';
+import { createRootAccessKey } from '../../../iam/principals/root-keys.js';
 import { accessKeyXml, tagsXml, userXml } from '../render.js';
 import { el, members, paging, wrap } from '../xml.js';
 import { entityArn, userNameOrCaller, type ActionContext, type IamAction } from './types.js';
 
+/** The root user managing its own access keys: a root caller without UserName. */
+const forRoot = (c: ActionContext): boolean => c.callerIsRoot === true && c.params.optional('UserName') === undefined;
 const selfArn = async (c: ActionContext) => entityArn(c, 'user', userNameOrCaller(c));
+const keyOwnerArn = async (c: ActionContext) => (forRoot(c) ? `arn:aws:iam::${c.accountId}:root` : selfArn(c));
 const userArn = async (c: ActionContext) => entityArn(c, 'user', c.params.required('UserName'));
 const allUsers = async (c: ActionContext) => arnOf(c.accountId, 'user', c.params.optional('PathPrefix') ?? '/', '*');
 
@@ -63,32 +67,43 @@ export const userActions: Record<string, IamAction> = {
   },
 
   CreateAccessKey: {
-    resource: selfArn,
+    resource: keyOwnerArn,
     run: async (c) => {
+      if (forRoot(c)) {
+        // Break-glass only: refused unless iam.allowRootAccessKeys (the message says what to do instead).
+        const { key, secretAccessKey } = await createRootAccessKey(c.store, { allowRootAccessKeys: c.allowRootAccessKeys === true });
+        return wrap('AccessKey', el('AccessKeyId', key.accessKeyId) + el('Status', key.status) + el('SecretAccessKey', secretAccessKey) + el('CreateDate', key.createDate));
+      }
       const { key, secretAccessKey } = await c.store.createAccessKey(userNameOrCaller(c));
       return wrap('AccessKey', el('UserName', key.userName) + el('AccessKeyId', key.accessKeyId) + el('Status', key.status) + el('SecretAccessKey', secretAccessKey) + el('CreateDate', key.createDate));
     },
   },
   ListAccessKeys: {
-    resource: selfArn,
+    resource: keyOwnerArn,
     run: async (c) => {
+      if (forRoot(c)) {
+        const keys = await c.store.rootKeys.list();
+        return members('AccessKeyMetadata', keys.map((k) => el('AccessKeyId', k.accessKeyId) + el('Status', k.status) + el('CreateDate', k.createDate))) + el('IsTruncated', false);
+      }
       const name = userNameOrCaller(c);
       return members('AccessKeyMetadata', (await c.store.listAccessKeys(name)).map(accessKeyXml)) + el('IsTruncated', false) + el('UserName', (await c.store.getUser(name)).userName);
     },
   },
   UpdateAccessKey: {
-    resource: selfArn,
+    resource: keyOwnerArn,
     run: async (c) => {
       const status = c.params.required('Status');
       if (status !== 'Active' && status !== 'Inactive') throw new CofferError('iam.validation', { message: "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]" });
-      await c.store.updateAccessKey(userNameOrCaller(c), c.params.required('AccessKeyId'), status);
+      if (forRoot(c)) await c.store.rootKeys.update(c.params.required('AccessKeyId'), status);
+      else await c.store.updateAccessKey(userNameOrCaller(c), c.params.required('AccessKeyId'), status);
       return null;
     },
   },
   DeleteAccessKey: {
-    resource: selfArn,
+    resource: keyOwnerArn,
     run: async (c) => {
-      await c.store.deleteAccessKey(userNameOrCaller(c), c.params.required('AccessKeyId'));
+      if (forRoot(c)) await c.store.rootKeys.delete(c.params.required('AccessKeyId'));
+      else await c.store.deleteAccessKey(userNameOrCaller(c), c.params.required('AccessKeyId'));
       return null;
     },
   },
