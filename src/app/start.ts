@@ -21,6 +21,7 @@ import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-a
 import { iamService } from './iam-route.js';
 import { stsService } from './sts-route.js';
 import { withMfaGate, withS3MfaGate } from './mfa-gate.js';
+import { createMfaDeletePort } from './mfa-delete.js';
 import { createSessionResolver } from '../sts/index.js';
 import { kmsService, lateKmsDataKeys } from './kms-route.js';
 import { KmsStore, createKms } from '../kms/index.js';
@@ -166,6 +167,8 @@ export async function startCoffer(
         publicAccessBlock: async (bucket) => effectivePublicAccessBlock((await metadata.getBucket(bucket))?.publicAccessBlock, await iamStore.getAccountPublicAccessBlock()),
       }),
       account: accountPublicAccessBlock(iamStore),
+      // MFA Delete on versioned buckets: flags and x-amz-mfa checks in the identity store.
+      mfaDelete: createMfaDeletePort({ store: iamStore, objects }),
       clock,
       region: config.region,
       baseDomain: config.baseDomain ?? null,

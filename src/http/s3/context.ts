@@ -15,6 +15,8 @@ export interface S3Response {
   body?: string | Buffer | Readable;
 }
 
+import type { MfaDeletePort } from './mfa-delete.js';
+
 export interface S3Context {
   requestId: string;
   op: string;
@@ -44,6 +46,8 @@ export interface S3Context {
   guard?: GuardSession;
   /** Account-wide settings (S3 Control PublicAccessBlock); absent when the server has none. */
   account?: AccountPublicAccessBlockStore;
+  /** MFA Delete state and x-amz-mfa checks; absent: MfaDelete=Enabled is refused. */
+  mfaDelete?: MfaDeletePort;
 }
 
 export function header(c: S3Context, name: string): string | undefined {

@@ -21,6 +21,7 @@ import { resolveOperation, resolveTarget, type Target } from './router.js';
 import { guardS3Request } from './guard-fields.js';
 import { logAccess, redactFlagged, type FieldGuard, type FreeFormMode, type GuardSession } from '../../guards/index.js';
 import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
+import type { MfaDeletePort } from './mfa-delete.js';
 
 export interface S3HandlerDeps {
   objects: ObjectService;
@@ -60,6 +61,8 @@ export interface S3HandlerDeps {
   ) => Promise<EvaluationResult>;
   /** Account-wide settings for the S3 Control PublicAccessBlock operations and for bucket handlers. */
   account?: AccountPublicAccessBlockStore;
+  /** MFA Delete (x-amz-mfa) on versioned buckets; absent: MfaDelete=Enabled is refused. */
+  mfaDelete?: MfaDeletePort;
   /**
    * Called once per request with its outcome, after the operation and before the reply is
    * sent (the audit trail hooks in here). If it throws, the client gets InternalError.
@@ -294,6 +297,7 @@ function makeContext(
     secureTransport: r.secureTransport,
     objects: deps.objects,
     ...(deps.account ? { account: deps.account } : {}),
+    ...(deps.mfaDelete ? { mfaDelete: deps.mfaDelete } : {}),
     region: deps.region,
     maxXmlBodyBytes: deps.maxXmlBodyBytes,
     maxBulkXmlBodyBytes: deps.maxBulkXmlBodyBytes,

@@ -140,6 +140,9 @@ export interface MfaStore {
   deleteVirtualMfaDevice(serial: string): Promise<void>;
   /** One code for a device enabled for the user: ±1 step, each step once, failures limited. */
   checkMfaCode(userName: string, serial: string, code: string): Promise<MfaCheck>;
+  /** S3 MFA Delete flags (key: bucket name and creation time). */
+  getMfaDeleteFlag(key: string): Promise<boolean>;
+  setMfaDeleteFlag(key: string, enabled: boolean): Promise<void>;
 }
 
 /** STS sessions: temporary keys with sealed secrets and hashed tokens. */

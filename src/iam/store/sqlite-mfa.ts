@@ -132,6 +132,18 @@ export class SqliteMfa {
     });
   }
 
+  /** MFA Delete flags, keyed by the caller (bucket name and creation time, so a re-created bucket starts without it). */
+  async getMfaDeleteFlag(key: string): Promise<boolean> {
+    return this.sql.get('SELECT value FROM meta WHERE key = ?', `mfa-delete|${key}`)?.value === 'Enabled';
+  }
+
+  async setMfaDeleteFlag(key: string, enabled: boolean): Promise<void> {
+    this.sql.write(() => {
+      if (enabled) this.sql.run("INSERT INTO meta (key, value) VALUES (?, 'Enabled') ON CONFLICT (key) DO UPDATE SET value = excluded.value", `mfa-delete|${key}`);
+      else this.sql.run('DELETE FROM meta WHERE key = ?', `mfa-delete|${key}`);
+    });
+  }
+
   /**
    * Checks one code for a device enabled for the user, at most once per step, counting failures
    * per device and per user (src/mfa attemptTotp). Not a change to identities: no revision bump.

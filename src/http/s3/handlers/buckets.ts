@@ -1,5 +1,6 @@
 /** Service- and bucket-level handlers. */
 import { CofferError } from '../../../shared/index.js';
+import { requireMfaHeader } from '../mfa-delete.js';
 import { type S3Context, type S3Response, readControlBody } from '../context.js';
 import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
 import { guardTags } from '../guard-fields.js';
@@ -57,17 +58,24 @@ export async function getBucketLocation(c: S3Context): Promise<S3Response> {
 
 export async function getBucketVersioning(c: S3Context): Promise<S3Response> {
   const b = await c.objects.headBucket(c.bucket);
-  return xml('VersioningConfiguration', b.versioning === 'Unversioned' ? {} : { Status: b.versioning });
+  const mfaDelete = c.mfaDelete && b.versioning !== 'Unversioned' ? await c.mfaDelete.isEnabled(c.bucket) : false;
+  return xml('VersioningConfiguration', b.versioning === 'Unversioned' ? {} : { Status: b.versioning, ...(c.mfaDelete ? { MfaDelete: mfaDelete ? 'Enabled' : 'Disabled' } : {}) });
 }
 
 export async function putBucketVersioning(c: S3Context): Promise<S3Response> {
   const conf = parseXmlBody(await readControlBody(c), 'VersioningConfiguration');
   const status = conf['Status'];
   if (status !== undefined && typeof status !== 'string') throw new CofferError('http.malformed_xml');
-  if (conf['MfaDelete'] === 'Enabled') {
-    throw new CofferError('http.not_implemented', { message: 'MFA Delete is not available yet on this server.' });
+  const mfa = conf['MfaDelete'];
+  if (mfa !== undefined && mfa !== 'Enabled' && mfa !== 'Disabled') throw new CofferError('http.malformed_xml');
+  if (mfa === 'Enabled' && !c.mfaDelete) throw new CofferError('http.not_implemented', { message: 'MFA Delete is not available on this server.' });
+  // Changing MFA Delete, or any versioning change while it is on, needs x-amz-mfa (as on S3).
+  if (c.mfaDelete && (mfa !== undefined || (await c.mfaDelete.isEnabled(c.bucket)))) await requireMfaHeader(c, c.mfaDelete);
+  if (mfa === 'Enabled' && (status ?? (await c.objects.headBucket(c.bucket)).versioning) !== 'Enabled') {
+    throw new CofferError('http.invalid_argument', { message: 'MFA Delete can only be enabled on a bucket whose versioning is Enabled.' });
   }
   await c.objects.putBucketVersioning(c.bucket, status);
+  if (c.mfaDelete && mfa !== undefined) await c.mfaDelete.setEnabled(c.bucket, mfa === 'Enabled');
   return { status: 200 };
 }
 

@@ -1,5 +1,6 @@
 /** Object handlers: put, get, head, delete (single and batch), copy, tagging. */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { checkVersionDelete } from '../mfa-delete.js';
 import { CofferError, isCofferError } from '../../../shared/index.js';
 import { createHasher } from '../../../objects/checksums/index.js';
 import { toS3Error } from '../errors.js';
@@ -112,6 +113,7 @@ export async function headObject(c: S3Context): Promise<S3Response> {
 }
 
 export async function deleteObject(c: S3Context): Promise<S3Response> {
+  if (c.query.get('versionId') !== null) await checkVersionDelete(c);
   const result = await c.objects.deleteObject({ bucket: c.bucket, key: c.key, versionId: c.query.get('versionId') ?? undefined, owner: c.owner });
   const h: Record<string, string> = {};
   if (result.deleteMarker) h['x-amz-delete-marker'] = 'true';
@@ -130,6 +132,7 @@ export async function deleteObjects(c: S3Context): Promise<S3Response> {
   const list = doc['Object'];
   if (!Array.isArray(list) || list.length === 0) throw new CofferError('http.malformed_xml');
   if (list.length > 1000) throw new CofferError('http.malformed_xml', { message: 'A DeleteObjects request may name at most 1000 keys.' });
+  if ((list as Array<Record<string, unknown>>).some((item) => item['VersionId'] !== undefined)) await checkVersionDelete(c);
   const deleted: Array<Record<string, unknown>> = [];
   const errors: Array<Record<string, unknown>> = [];
   for (const item of list as Array<Record<string, unknown>>) {
