@@ -23,3 +23,7 @@ export { parseCiphertextHeader, isKeyId, MAX_PLAINTEXT } from './ciphertext.js';
 export type { KeyRecord, KeyState, KeyManager, AliasRecord, KeyMetadata } from './types.js';
 /** The object layer's KMS port (SSE-KMS) over the built-in KMS; `authorize` decides kms:* for the S3 caller. */
 export { createKmsDataKeys, type KmsDataKeysDeps } from './s3-data-keys.js';
+/** A SigV4-signed client of an AWS-KMS-API-compatible service (the URL passes assertSafeUrl). */
+export { createKmsClient, type KmsClient, type KmsClientOptions } from './kms-client.js';
+/** The master key from a key file (default), the environment (base64), or an external KMS (a wrapped data key). */
+export { loadMasterKeyFrom, type MasterKeySource } from './master-key-source.js';
