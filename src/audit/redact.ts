@@ -67,8 +67,17 @@ function secretValue(s: string, secrets: readonly string[]): boolean {
   return SECRET_SHAPE.test(s) || (s.length >= 40 && looksLikeSecretKey(s));
 }
 
+/** Property names repeat from event to event: remember the verdicts (bounded). */
+const nameVerdicts = new Map<string, boolean>();
+
 function secretName(name: string): boolean {
-  return SECRET_NAME.test(name) && !ALLOWED_NAMES.has(name.toLowerCase());
+  let v = nameVerdicts.get(name);
+  if (v === undefined) {
+    v = SECRET_NAME.test(name) && !ALLOWED_NAMES.has(name.toLowerCase());
+    if (nameVerdicts.size >= 4096) nameVerdicts.clear();
+    nameVerdicts.set(name, v);
+  }
+  return v;
 }
 
 /**
@@ -77,33 +86,46 @@ function secretName(name: string): boolean {
  */
 export function redactEvent(event: AuditEvent, secrets: readonly string[] = []): AuditEvent {
   const hidden: string[] = [];
-  const walk = (v: unknown, path: string, name: string): unknown => {
+  // The JSON path of the value being walked, as segments; joined only when something is hidden.
+  const at: string[] = ['$'];
+  const path = () => at.join('');
+  const walk = (v: unknown, name: string): unknown => {
     if (typeof v === 'string') {
       if (secretName(name) || secretValue(v, secrets)) {
-        hidden.push(path);
+        hidden.push(path());
         return HIDDEN;
       }
       return v;
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`, name));
+    if (Array.isArray(v)) {
+      return v.map((x, i) => {
+        at.push(`[${i}]`);
+        const r = walk(x, name);
+        at.pop();
+        return r;
+      });
+    }
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      for (const k in v as Record<string, unknown>) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x = (v as Record<string, unknown>)[k];
         if (secretValue(k, secrets)) {
-          hidden.push(`${path}.<name>`);
+          hidden.push(`${path()}.<name>`);
           continue;
         }
-        const p = `${path}.${k}`;
+        at.push(`.${k}`);
         if (secretName(k) && x !== null && typeof x !== 'object' && typeof x !== 'boolean') {
-          hidden.push(p);
+          hidden.push(path());
           out[k] = HIDDEN;
-        } else out[k] = walk(x, p, k);
+        } else out[k] = walk(x, k);
+        at.pop();
       }
       return out;
     }
     return v;
   };
-  const out = walk(event, '$', '') as AuditEvent;
+  const out = walk(event, '') as AuditEvent;
   if (hidden.length > 0) out.additionalEventData = { ...(out.additionalEventData ?? {}), redactedFields: hidden };
   return out;
 }
