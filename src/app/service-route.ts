@@ -21,6 +21,7 @@ import type { ContextValue } from '../iam/policy/index.js';
 import type { IamCaller } from '../iam/store/index.js';
 import { buildServiceEvent, type AuditTrail, type EventResource } from '../audit/index.js';
 import { newRequestId } from '../http/s3/handle.js';
+import { logAccess, redactFlagged, sensitiveInTree } from '../guards/index.js';
 import { callerConditionKeys } from './request-keys.js';
 import { userIdentityOf } from './audit-identity.js';
 
@@ -194,6 +195,9 @@ export function createServiceRoute(def: ServiceDefinition, deps: ServiceRouteDep
         { accountId: deps.accountId, region: deps.regions[0]!, clock: deps.clock },
       );
       const secrets = [...(audit.secrets ?? [])];
+      // Personal data and credentials the guards' detectors flag, wherever this service put them
+      // (a KMS description, an STS session name, a user agent): hidden in the trail.
+      secrets.push(...sensitiveInTree([ua, req.headers.host, audit.errorMessage, audit.requestParameters, audit.resources]));
       const sig = /Signature=([0-9a-f]{64})/.exec(req.headers.authorization ?? '')?.[1];
       if (sig) secrets.push(sig);
       await deps.trail.record(event, { secrets });
@@ -206,6 +210,12 @@ export function createServiceRoute(def: ServiceDefinition, deps: ServiceRouteDep
         return send(protocolError(def, 503, 'ServiceUnavailable', 'The audit trail cannot be written; the request was not processed.', requestId));
       }
       send(protocolError(def, status, code, message, requestId));
+      access(status, (def.eventNameOf ?? defaultEventName)(req, body), code);
+    };
+    /** The request's access line (stable schema, src/guards/logger.ts). */
+    const access = (status: number, operation: string, errorCode: string | null): void => {
+      const arn = (auth?.principal as { arn?: unknown } | null | undefined)?.arn;
+      logAccess(deps.logger, { requestId, service: def.name, operation, principal: typeof arn === 'string' ? arn : (scopeOf(req)?.accessKeyId ?? null), status, latencyMs: Number(process.hrtime.bigint() - started) / 1e6, errorCode });
     };
     const started = process.hrtime.bigint();
     try {
@@ -238,8 +248,9 @@ export function createServiceRoute(def: ServiceDefinition, deps: ServiceRouteDep
         deps.logger.error({ requestId, service: def.name, err: (auditErr as Error).message }, 'could not record the request in the audit trail');
         return send(protocolError(def, 503, 'ServiceUnavailable', 'The audit trail cannot be written; the request was not completed.', requestId));
       }
-      send(reply);
-      deps.logger.info({ requestId, service: def.name, op: reply.audit.eventName, status: reply.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      // Error responses never echo detector-flagged data (an entity named with a card number).
+      send(reply.status >= 400 && typeof reply.body === 'string' ? { ...reply, body: redactFlagged(reply.body) } : reply);
+      access(reply.status, reply.audit.eventName, reply.audit.errorCode ?? null);
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       const mapped = AUTH_ERRORS[def.protocol.kind][code];

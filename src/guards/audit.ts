@@ -26,6 +26,22 @@ export function sensitiveIn(values: ReadonlyArray<string | null | undefined>): s
   return out;
 }
 
+/**
+ * `sensitiveIn` over every string in a JSON-like value (request parameters of any API), up to
+ * `maxStrings` strings, so a service's audit record hides flagged data wherever it put it.
+ */
+export function sensitiveInTree(value: unknown, maxStrings = 2000): string[] {
+  const strings: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (strings.length >= maxStrings || depth > 16) return;
+    if (typeof v === 'string') strings.push(v);
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) { strings.push(k); walk(x, depth + 1); }
+  };
+  walk(value, 0);
+  return sensitiveIn(strings);
+}
+
 /** Audit additions for a request: its session's findings and everything to hide. */
 export function guardAuditFields(session: GuardSession | null | undefined, recorded: ReadonlyArray<string | null | undefined> = []): GuardAuditFields {
   const secrets = sensitiveIn(recorded);

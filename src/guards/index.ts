@@ -39,4 +39,4 @@ export { redactString, redactValue, redactKnown, redactFlagged, isSecretName, RE
 /** `createGuardedLogger({ level, destination? })` and the per-request access line `logAccess`. */
 export { createGuardedLogger, logAccess, type GuardedLoggerOptions, type AccessLogEntry } from './logger.js';
 /** Per-request audit additions: findings for the event and the strings to hide in it. */
-export { guardAuditFields, sensitiveIn, type GuardAuditFields } from './audit.js';
+export { guardAuditFields, sensitiveIn, sensitiveInTree, type GuardAuditFields } from './audit.js';

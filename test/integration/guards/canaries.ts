@@ -249,6 +249,52 @@ export const CANARY_PATHS: readonly CanaryPath[] = [
       for (const c of ctx.canaries.filter(headerSafe)) await ctx.iam('ListUsers', {}, { accessKeyId: ctx.coffer.accessKeyId, secretAccessKey: c.value });
     },
   },
+  {
+    service: 'sts',
+    name: 'STS: GetSessionToken with a wrong MFA code, AssumeRole with flagged session names, issued session credentials and tokens',
+    async run(ctx) {
+      const sts = (params: Record<string, string>, credentials?: RawRequest['credentials']) =>
+        ctx.request({ method: 'POST', path: '/', service: 'sts', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: new URLSearchParams({ Version: '2011-06-15', ...params }).toString(), ...(credentials ? { credentials } : {}) });
+      await sts({ Action: 'GetSessionToken', SerialNumber: `arn:aws:iam::000000000000:mfa/canary-mfa`, TokenCode: CANARY_CODES[0]! });
+      const session = await sts({ Action: 'GetSessionToken' });
+      for (const el of ['SecretAccessKey', 'SessionToken']) {
+        const v = new RegExp(`<${el}>([^<]+)<`).exec(session.body)?.[1];
+        if (v) ctx.secret(v);
+      }
+      const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] });
+      await ctx.iam('CreateRole', { RoleName: 'canary-assume', AssumeRolePolicyDocument: trust });
+      for (const c of ctx.canaries.filter((x) => x.flagged)) {
+        await sts({ Action: 'AssumeRole', RoleArn: `arn:aws:iam::000000000000:role/canary-assume`, RoleSessionName: `s-${c.value.replace(/ /g, '')}`.replace(/[^\w+=,.@-]/g, '').slice(0, 64) });
+        await sts({ Action: 'GetCallerIdentity' }, { accessKeyId: ctx.coffer.accessKeyId, secretAccessKey: c.value });
+      }
+    },
+  },
+  {
+    service: 'kms',
+    name: 'KMS: key descriptions and tags with flagged data, aliases, Encrypt plaintexts and encryption contexts, Decrypt of garbage, bad signatures',
+    async run(ctx) {
+      const kms = (op: string, input: unknown, credentials?: RawRequest['credentials']) =>
+        ctx.request({ method: 'POST', path: '/', service: 'kms', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `TrentService.${op}` }, body: JSON.stringify(input), ...(credentials ? { credentials } : {}) });
+      const created = await kms('CreateKey', { Description: 'canary key' });
+      const keyId = (JSON.parse(created.body || '{}') as { KeyMetadata?: { KeyId?: string } }).KeyMetadata?.KeyId ?? 'no-key';
+      for (const c of ctx.canaries) {
+        if (c.flagged) {
+          await kms('CreateKey', { Description: `owner ${c.value}`, Tags: [{ TagKey: 'note', TagValue: c.value }] });
+          await kms('CreateAlias', { AliasName: `alias/a-${c.value.replace(/[^A-Za-z0-9/_-]/g, '')}`, TargetKeyId: keyId });
+        }
+        const enc = await kms('Encrypt', { KeyId: keyId, Plaintext: Buffer.from(c.value).toString('base64'), EncryptionContext: c.flagged ? { owner: c.value } : { purpose: 'canary' } });
+        const blob = (JSON.parse(enc.body || '{}') as { CiphertextBlob?: string }).CiphertextBlob;
+        if (blob) {
+          const dec = await kms('Decrypt', { CiphertextBlob: blob, EncryptionContext: c.flagged ? { owner: c.value } : { purpose: 'canary' } });
+          const plain = (JSON.parse(dec.body || '{}') as { Plaintext?: string }).Plaintext;
+          if (plain) ctx.secret(plain);
+          ctx.secret(Buffer.from(c.value).toString('base64'));
+        }
+        await kms('Decrypt', { CiphertextBlob: Buffer.from(`garbage ${c.value}`).toString('base64') });
+        await kms('ListKeys', {}, { accessKeyId: ctx.coffer.accessKeyId, secretAccessKey: c.value });
+      }
+    },
+  },
 ];
 
 /** MFA codes the IAM path sends: searched as whole numbers only (6 digits occur by chance in hex ids). */
