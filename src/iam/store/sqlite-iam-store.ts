@@ -10,11 +10,11 @@ import { checkPassword as checkPasswordRules, hashPassword, verifyPassword } fro
 import type { SecretSealer } from './secret-seal.js';
 import { SqlitePolicies } from './sqlite-policies.js';
 import { SqliteRootKeys } from './sqlite-root-keys.js';
+import { SqliteAccountSettings } from './sqlite-account-settings.js';
 import { SqliteMfa } from './sqlite-mfa.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { alreadyExists, deleteConflict, isConstraint, limitExceeded, noSuchEntity, paged, type Row, type Sql } from './sql.js';
 import {
-  DEFAULT_PASSWORD_POLICY,
   type AccessKeyIdentity,
   type AccountPublicAccessBlock,
   type AccessKeyMetadata,
@@ -37,6 +37,7 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
   readonly mfa: SqliteMfa;
   readonly sessions: SqliteSessions;
   readonly rootKeys: SqliteRootKeys;
+  readonly #settings: SqliteAccountSettings;
 
   constructor(sql: Sql, accountId: string, sealer: SecretSealer, clock: Clock) {
     super(sql, accountId, clock);
@@ -44,6 +45,7 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
     this.mfa = new SqliteMfa(sql, accountId, sealer, clock, (name) => this.#userRow(name).name as string);
     this.sessions = new SqliteSessions(sql, sealer, clock);
     this.rootKeys = new SqliteRootKeys(sql, sealer, clock);
+    this.#settings = new SqliteAccountSettings(sql, accountId);
   }
 
   revision(): number {
@@ -450,28 +452,6 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
     return ok && r !== undefined;
   }
 
-  async getPasswordPolicy(): Promise<PasswordPolicy> {
-    const r = this.sql.get("SELECT value FROM meta WHERE key = 'password_policy'");
-    return r ? { ...DEFAULT_PASSWORD_POLICY, ...(JSON.parse(r.value as string) as Partial<PasswordPolicy>) } : { ...DEFAULT_PASSWORD_POLICY };
-  }
-
-  async setPasswordPolicy(policy: PasswordPolicy): Promise<void> {
-    if (!Number.isInteger(policy.minimumPasswordLength) || policy.minimumPasswordLength < 6 || policy.minimumPasswordLength > 128) {
-      throw new CofferError('iam.validation', { message: 'MinimumPasswordLength must be between 6 and 128.' });
-    }
-    this.sql.write(() => this.sql.run("INSERT INTO meta (key, value) VALUES ('password_policy', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", JSON.stringify(policy)));
-  }
-
-  async hasPasswordPolicy(): Promise<boolean> {
-    return this.sql.get("SELECT 1 FROM meta WHERE key = 'password_policy'") !== undefined;
-  }
-
-  async deletePasswordPolicy(): Promise<void> {
-    this.sql.write(() => {
-      if (this.sql.run("DELETE FROM meta WHERE key = 'password_policy'") === 0) throw noSuchEntity('Password Policy with domain name ' + this.accountId);
-    });
-  }
-
   // ---- permissions boundaries ----
 
   async setPermissionsBoundary(kind: 'user' | 'role', name: string, policyArn: string | null): Promise<void> {
@@ -482,33 +462,34 @@ export class SqliteIamStore extends SqlitePolicies implements IamStore {
     });
   }
 
-  // ---- account-wide Block Public Access ----
+  // ---- account-wide settings (sqlite-account-settings.ts) ----
 
-  async getAccountPublicAccessBlock(): Promise<AccountPublicAccessBlock | null> {
-    const r = this.sql.get("SELECT value FROM meta WHERE key = 'public_access_block'");
-    if (!r) return null;
-    const v = JSON.parse(r.value as string) as Partial<AccountPublicAccessBlock>;
-    // Anything unreadable counts as on (fail closed).
-    return {
-      blockPublicAcls: v.blockPublicAcls !== false,
-      ignorePublicAcls: v.ignorePublicAcls !== false,
-      blockPublicPolicy: v.blockPublicPolicy !== false,
-      restrictPublicBuckets: v.restrictPublicBuckets !== false,
-    };
+  getPasswordPolicy(): Promise<PasswordPolicy> {
+    return this.#settings.getPasswordPolicy();
   }
 
-  async putAccountPublicAccessBlock(settings: AccountPublicAccessBlock): Promise<void> {
-    const value = JSON.stringify({
-      blockPublicAcls: settings.blockPublicAcls === true,
-      ignorePublicAcls: settings.ignorePublicAcls === true,
-      blockPublicPolicy: settings.blockPublicPolicy === true,
-      restrictPublicBuckets: settings.restrictPublicBuckets === true,
-    });
-    this.sql.write(() => this.sql.run("INSERT INTO meta (key, value) VALUES ('public_access_block', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", value));
+  setPasswordPolicy(policy: PasswordPolicy): Promise<void> {
+    return this.#settings.setPasswordPolicy(policy);
   }
 
-  async deleteAccountPublicAccessBlock(): Promise<void> {
-    this.sql.write(() => this.sql.run("DELETE FROM meta WHERE key = 'public_access_block'"));
+  hasPasswordPolicy(): Promise<boolean> {
+    return this.#settings.hasPasswordPolicy();
+  }
+
+  deletePasswordPolicy(): Promise<void> {
+    return this.#settings.deletePasswordPolicy();
+  }
+
+  getAccountPublicAccessBlock(): Promise<AccountPublicAccessBlock | null> {
+    return this.#settings.getAccountPublicAccessBlock();
+  }
+
+  putAccountPublicAccessBlock(settings: AccountPublicAccessBlock): Promise<void> {
+    return this.#settings.putAccountPublicAccessBlock(settings);
+  }
+
+  deleteAccountPublicAccessBlock(): Promise<void> {
+    return this.#settings.deleteAccountPublicAccessBlock();
   }
 }
 
