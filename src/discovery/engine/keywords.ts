@@ -158,12 +158,18 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
   const nonAsciiStarts = trans[36] !== 0;
   let maxSpan = 0;
   for (const list of lists) for (const k of list) maxSpan = Math.max(maxSpan, 2 * k.trim().length);
-  const sortHits = (hits: number[][]): Int32Array[] => hits.map((h) => {
-    const a = Int32Array.from(h);
-    // Ends come in start order; they are out of order only when keywords overlap.
-    for (let i = 1; i < a.length; i++) if (a[i - 1]! > a[i]!) return a.sort();
-    return a;
-  });
+  const sortHits = (hits: number[][]): Int32Array[] => {
+    const out: Int32Array[] = [];
+    for (const h of hits) {
+      // (Int32Array.from walks the iterator protocol: slow on long arrays.)
+      const a = new Int32Array(h.length);
+      let sorted = true;
+      for (let i = 0; i < h.length; i++) { a[i] = h[i]!; if (i > 0 && h[i - 1]! > h[i]!) sorted = false; }
+      // Ends come in start order; they are out of order only when keywords overlap.
+      out.push(sorted ? a : a.sort());
+    }
+    return out;
+  };
   return {
     maxSpan,
     scan(text, regions) {
