@@ -183,16 +183,15 @@ export async function startCoffer(
     // Every non-S3 API registers one service definition; the SigV4 credential scope picks it.
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
-      iamService({ store: iam, clock, accountId: identity.accountId, guard }),
+      iamService({ store: iam, clock, accountId: identity.accountId, guard, allowRootAccessKeys: config.iam.allowRootAccessKeys }),
       kmsService({ kms }),
       cloudtrailService({ trail }),
+      stsService({ store: iam, clock, accountId: identity.accountId }),
       macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(withMfaGate(d, config.mfa), serviceDeps)]));
     // One listener serves every protocol; the SigV4 credential scope says which.
     const dispatch: typeof handle = (req, res, secure) => {
-      stsService({ store: iam, clock, accountId: identity.accountId }),
-      macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
       const service = scopeOf(req)?.service;
       const route = service !== undefined && service !== 's3' ? routes.get(service) : undefined;
       return route ? route(req, res, secure) : handle(req, res, secure);
