@@ -130,3 +130,33 @@ export async function resolveIntents(metadata: MetadataStore, store: MacieStore)
   }
   return queued;
 }
+
+/**
+ * After an unclean stop (power loss may have dropped intents): queues every live version modified
+ * since `since` that the discovery store does not know. Runs in the background; `stop()` ends it.
+ */
+export async function reconcileSince(metadata: MetadataStore, store: MacieStore, since: number, stop: () => boolean): Promise<number> {
+  let queued = 0;
+  for (const bucket of await metadata.listBuckets()) {
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (;;) {
+      if (stop()) return queued;
+      let page: ObjectVersionRecord[];
+      try {
+        page = await metadata.listVersions(bucket.name, { limit: 1000, ...(keyMarker !== undefined ? { keyMarker } : {}), ...(versionIdMarker !== undefined ? { versionIdMarker } : {}) });
+      } catch (err) {
+        if (isCofferError(err, 'storage.no_such_bucket')) break;
+        throw err;
+      }
+      const missing = page.filter((v) => !v.isDeleteMarker && v.lastModified >= since && !store.knows(v.bucket, v.key, v.versionId, v.seq)).map(ref);
+      if (missing.length) store.enqueue(missing);
+      queued += missing.length;
+      const last = page[page.length - 1];
+      if (page.length < 1000 || !last) break;
+      keyMarker = last.key;
+      versionIdMarker = last.versionId;
+    }
+  }
+  return queued;
+}

@@ -89,6 +89,34 @@ describe('automated discovery on write', () => {
     }
   });
 
+  it('after an unclean stop, queues by listing what the previous run wrote without a surviving intent', async () => {
+    const fx = await openFixture({ start: false });
+    dirs.push(fx.dir);
+    await fx.objects.createBucket({ name: 'powerloss', owner: ACCOUNT });
+    // A run that never stopped cleanly and whose intent for this write was lost (power loss).
+    fx.discovery.store.markStarted();
+    const stored = await fx.raw.putVersion(
+      {
+        bucket: 'powerloss', key: 'lost-intent.txt', versionId: 'null', seq: 0, isDeleteMarker: false, size: 0, etag: '"d41d8cd98f00b204e9800998ecf8427e"',
+        lastModified: Date.now(), contentType: null, system: {}, userMetadata: {}, tags: {}, checksum: null, partsCount: null, segments: [], owner: ACCOUNT,
+      },
+      { replaceNull: true },
+    );
+    await fx.close();
+    const again = await openFixture({ dir: fx.dir, masterKey: fx.masterKey });
+    try {
+      let state = null;
+      for (let i = 0; i < 100 && state?.state !== 'COMPLETE'; i++) {
+        await again.discovery.drained();
+        state = again.discovery.store.stateOf('powerloss', 'lost-intent.txt', stored.record.versionId);
+        if (state?.state !== 'COMPLETE') await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(state?.state, 'COMPLETE');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('does not queue new versions when discovery on write is off', async () => {
     const fx = await openFixture({ settings: { onWrite: false } });
     dirs.push(fx.dir);

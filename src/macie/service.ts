@@ -13,7 +13,7 @@ import { createScanner, managedDetectors, type Scanner } from '../discovery/inde
 import type { ObjectService } from '../objects/index.js';
 import type { Clock } from '../shared/index.js';
 import type { MetadataStore, ObjectVersionRecord } from '../storage/metadata/port.js';
-import { captureWrites, resolveIntents } from './capture.js';
+import { captureWrites, reconcileSince, resolveIntents } from './capture.js';
 import type { ClassifyContext } from './classify.js';
 import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import { openMacieDb, type Db } from './db.js';
@@ -87,6 +87,10 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
   const scanner = createScanner({ detectors: managedDetectors(), hashKey });
   const budget = createCpuBudget(opts.settings.cpuPercent / 100);
   let worker: DiscoveryWorker | null = null;
+  let reconciling: Promise<void> | null = null;
+  let closing = false;
+  let reconciled = false;
+  let reconcileFailed = false;
   let runner: JobRunner | null = null;
   let identifiers: Identifiers | null = null;
   let jobs: Jobs | null = null;
@@ -114,6 +118,8 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
       return started(jobs);
     },
     async start(s) {
+      const startedAt = opts.clock.now();
+      const run = store.markStarted();
       const queued = await resolveIntents(opts.metadata, store);
       if (queued > 0) opts.logger.info({ queued }, 'queued object versions written just before an interruption for classification');
       const context = (): ClassifyContext => ({
@@ -131,6 +137,24 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
         store, objects: s.objects, context, concurrency: opts.settings.concurrency, logger: opts.logger,
         ...(onClassified ? { onClassified } : {}),
       });
+      if (!run.clean && run.previousStart !== null && opts.settings.onWrite) {
+        // Intents are written without their own fsync; after an unclean stop, what the previous run
+        // wrote is compared with the queue by listing (in the background, serving goes on).
+        const since = run.previousStart - 60_000;
+        reconciling = reconcileSince(opts.metadata, store, since, () => closing)
+          .then((n) => {
+            if (!closing) {
+              store.markReconciled(startedAt);
+              reconciled = true;
+            }
+            if (n > 0) opts.logger.info({ queued: n }, 'queued object versions found by reconciliation after an unclean stop');
+            worker?.notify();
+          })
+          .catch((err: unknown) => {
+            reconcileFailed = true;
+            opts.logger.error({ err: (err as Error).message }, 'reconciliation after an unclean stop failed; it runs again at the next start');
+          });
+      }
       const now = () => opts.clock.now();
       const ids = createIdentifiers({ store, objects: s.objects, accountId: s.accountId, region: s.region, now, hashKey });
       identifiers = ids;
@@ -142,8 +166,12 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
     drained: () => worker?.drained() ?? Promise.resolve(),
     jobsIdle: () => runner?.idle() ?? Promise.resolve(),
     async close() {
+      closing = true;
+      await reconciling;
       await runner?.close();
       await worker?.close();
+      // Stopped cleanly only when nothing is left to reconcile (an interrupted reconciliation reruns).
+      if (worker && !reconcileFailed && (reconciling === null || reconciled)) store.markStopped();
       db.close();
     },
   };

@@ -77,16 +77,65 @@ export class MacieStore {
 
   // ---------------------------------------------------------------- intents and queue
 
+  /**
+   * Records a write in flight. Written before the object commit without its own fsync: a process
+   * crash keeps it (WAL in the page cache); a power loss may not, which `markStarted` detects as an
+   * unclean stop so start-up reconciles by listing (see service.ts).
+   */
   addIntent(bucket: string, key: string): number {
-    return Number(this.#db.prepare('INSERT INTO intents (bucket, key, created_at) VALUES (?, ?, ?)').run(bucket, key, this.#now()).lastInsertRowid);
+    let id = 0;
+    this.#relaxed(() => {
+      id = Number(this.#db.prepare('INSERT INTO intents (bucket, key, created_at) VALUES (?, ?, ?)').run(bucket, key, this.#now()).lastInsertRowid);
+    });
+    return id;
   }
 
-  /** Replaces the intent by queue rows for the committed versions (none when the write failed). */
+  /** Marks the process running; returns whether the previous run stopped cleanly and when it started. */
+  markStarted(): { clean: boolean; previousStart: number | null } {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'run'").get() as { value: string } | undefined;
+    const prev = row ? (JSON.parse(row.value) as { running: boolean; startedAt: number }) : null;
+    const clean = prev === null || !prev.running;
+    // After an unclean stop the earlier start is kept until reconciliation succeeds (markReconciled).
+    this.#setRun({ running: true, startedAt: clean ? this.#now() : prev.startedAt });
+    return { clean, previousStart: prev?.startedAt ?? null };
+  }
+
+  /** Reconciliation after an unclean stop finished: later checks start from `startedAt`. */
+  markReconciled(startedAt: number): void {
+    this.#setRun({ running: true, startedAt });
+  }
+
+  #setRun(run: { running: boolean; startedAt: number }): void {
+    this.#db.prepare("INSERT INTO meta (key, value) VALUES ('run', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify(run));
+  }
+
+  /** Marks a clean stop (everything committed; the next start needs no reconciliation by listing). */
+  markStopped(): void {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'run'").get() as { value: string } | undefined;
+    const prev = row ? (JSON.parse(row.value) as { startedAt: number }) : { startedAt: this.#now() };
+    this.#setRun({ running: false, startedAt: prev.startedAt });
+  }
+
+  /**
+   * Replaces the intent by queue rows for the committed versions (none when the write failed).
+   * Committed without its own fsync: if a power loss drops it, the durable intent is still there
+   * and start-up resolves it, so one fsync per write (the intent's) is enough.
+   */
   resolveIntent(id: number, versions: readonly VersionRef[]): void {
-    this.#db.transaction(() => {
+    this.#relaxed(() => {
       this.#db.prepare('DELETE FROM intents WHERE id = ?').run(id);
       this.#enqueue(versions);
-    })();
+    });
+  }
+
+  /** One transaction at synchronous=NORMAL (WAL: durable across a process crash, not a power loss). */
+  #relaxed(fn: () => void): void {
+    this.#db.pragma('synchronous = NORMAL');
+    try {
+      this.#db.transaction(fn)();
+    } finally {
+      this.#db.pragma('synchronous = FULL');
+    }
   }
 
   intents(): { id: number; bucket: string; key: string }[] {
@@ -145,7 +194,8 @@ export class MacieStore {
 
   /** Records a classification and removes the item from the queue, atomically. */
   complete(item: QueueItem, outcome: ClassificationOutcome): void {
-    this.#db.transaction(() => {
+    // Relaxed like resolveIntent: a lost completion leaves the item queued, and it is classified again.
+    this.#relaxed(() => {
       this.#db.prepare('DELETE FROM queue WHERE id = ?').run(item.id);
       const live = this.#db
         .prepare(
@@ -159,7 +209,7 @@ export class MacieStore {
       const t = this.#db.prepare('INSERT INTO version_types (bucket, key, version_id, type, category, count) VALUES (?, ?, ?, ?, ?, ?)');
       for (const d of outcome.types) t.run(item.bucket, item.key, item.versionId, d.type, d.category, d.count);
       if (outcome.finding) this.#insertFinding(outcome.finding);
-    })();
+    });
   }
 
   /** A version was deleted: it no longer counts in its bucket's statistics (its findings remain). */
