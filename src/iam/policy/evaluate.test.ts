@@ -234,3 +234,35 @@ describe('fail closed', () => {
     assert.equal(decide({ identity: [identity(getAll), deny] }), 'ExplicitDeny');
   });
 });
+
+/**
+ * Each step of the decision logic (evaluate.ts), as a table: the same request is denied by one
+ * policy set and allowed by another that differs only in what the step looks at.
+ */
+type StepRow = [step: string, denied: { set: Parameters<typeof decide>[0]; case?: Parameters<typeof decide>[1]; expect: 'ExplicitDeny' | 'ImplicitDeny' }, allowed: { set: Parameters<typeof decide>[0]; case?: Parameters<typeof decide>[1] }];
+
+const allowGet = () => identity({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' });
+const stepRows: StepRow[] = [
+  ['1. an explicit Deny in an identity policy wins over an Allow', { set: { identity: [allowGet(), identity(denyAll)] }, expect: 'ExplicitDeny' }, { set: { identity: [allowGet()] } }],
+  ['1. an explicit Deny in a bucket policy wins over an identity Allow', { set: { identity: [allowGet()], resource: [bucketPolicy({ ...denyAll, Principal: '*' })] }, expect: 'ExplicitDeny' }, { set: { identity: [allowGet()], resource: [bucketPolicy({ ...denyAll, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` } })] } }],
+  ['1. an explicit Deny in the permissions boundary wins', { set: { identity: [allowGet()], boundary: identity({ Effect: 'Allow', Action: '*', Resource: '*' }, denyAll) }, expect: 'ExplicitDeny' }, { set: { identity: [allowGet()], boundary: identity({ Effect: 'Allow', Action: '*', Resource: '*' }) } }],
+  ['1. an explicit Deny in a session policy wins', { set: { identity: [allowGet()], session: [identity({ Effect: 'Allow', Action: '*', Resource: '*' }, denyAll)] }, case: { principal: roleSession }, expect: 'ExplicitDeny' }, { set: { identity: [allowGet()], session: [identity({ Effect: 'Allow', Action: '*', Resource: '*' })] }, case: { principal: roleSession } }],
+  ['2. the account root is allowed without any policy, but not past a Deny', { set: { resource: [bucketPolicy({ ...denyAll, Principal: '*' })] }, case: { principal: root }, expect: 'ExplicitDeny' }, { set: {}, case: { principal: root } }],
+  ['3. a bucket policy naming the user allows without an identity policy', { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] }, expect: 'ImplicitDeny' }, { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: alice.arn }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] } }],
+  ['3. a bucket policy allowing "*" admits anonymous callers', { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b' })] }, case: { principal: null }, expect: 'ImplicitDeny' }, { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] }, case: { principal: null } }],
+  ['4. without an identity Allow (or a grant to the role ARN) the answer is implicit deny', { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] }, expect: 'ImplicitDeny' }, { set: { identity: [allowGet()], resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] } }],
+  ['4. a bucket policy grant to the role ARN counts like an identity Allow for its sessions', { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] }, case: { principal: roleSession }, expect: 'ImplicitDeny' }, { set: { resource: [bucketPolicy({ Effect: 'Allow', Principal: { AWS: roleSession.arn }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' })] }, case: { principal: roleSession } }],
+  ['5. the permissions boundary must also allow', { set: { identity: [allowGet()], boundary: identity({ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }) }, expect: 'ImplicitDeny' }, { set: { identity: [allowGet()], boundary: identity({ Effect: 'Allow', Action: 's3:Get*', Resource: '*' }) } }],
+  ['6. a role session’s session policies must also allow', { set: { identity: [allowGet()], session: [identity({ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' })] }, case: { principal: roleSession }, expect: 'ImplicitDeny' }, { set: { identity: [allowGet()], session: [identity({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })] }, case: { principal: roleSession } }],
+  ['6. a federated user needs a session policy', { set: { identity: [allowGet()] }, case: { principal: federated }, expect: 'ImplicitDeny' }, { set: { identity: [allowGet()], session: [allowGet()] }, case: { principal: federated } }],
+  ['7. an identity Allow with nothing against it allows', { set: { identity: [identity({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' })] }, expect: 'ImplicitDeny' }, { set: { identity: [allowGet()] } }],
+];
+
+describe('decision logic, step by step (table)', () => {
+  for (const [step, denied, allowed] of stepRows) {
+    it(`${step}: denies, then allows`, () => {
+      assert.equal(decide(denied.set, denied.case), denied.expect, 'denied case');
+      assert.equal(decide(allowed.set, allowed.case), 'Allow', 'allowed case');
+    });
+  }
+});
