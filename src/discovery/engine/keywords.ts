@@ -105,7 +105,7 @@ export interface KeywordGate {
    * far from any candidate is never walked.
    */
   scan(text: string, regions?: readonly number[]): Int32Array[];
-  /** Longest span a keyword can cover in text (separators included): how far before a window to look. */
+  /** Longest span of a keyword occurrence `near` accepts (the longest keyword): how far before a window to look. */
   readonly maxSpan: number;
 }
 
@@ -156,8 +156,12 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
   const FIRST = new Uint8Array(128);
   for (let c = 0; c < 128; c++) { const cls = CLS[c]!; if (cls >= 0 && trans[cls] !== 0) FIRST[c] = 1; }
   const nonAsciiStarts = trans[36] !== 0;
+  // How far before its end a keyword can start, for the occurrences the engine relies on: those
+  // `createKeywordMatcher(...).near` accepts, whose separators are single chars where the keyword
+  // has its own (so never longer than the keyword). Walks starting further back could only find
+  // forms with extra separators, which `near` rejects anyway.
   let maxSpan = 0;
-  for (const list of lists) for (const k of list) maxSpan = Math.max(maxSpan, 2 * k.trim().length);
+  for (const list of lists) for (const k of list) maxSpan = Math.max(maxSpan, k.trim().length);
   const sortHits = (hits: number[][]): Int32Array[] => {
     const out: Int32Array[] = [];
     for (const h of hits) {
