@@ -67,6 +67,17 @@ describe('audit CloudTrail-format export', () => {
     forged.set(third.digest, { ...store.get(third.digest)!, metadata: { signature: 'ab'.repeat(64), 'signature-algorithm': 'Ed25519' } });
     assert.match(verifyDigestChain(bucket, forged, [vkey]).problems.join('\n'), /signature verification failed/);
     assert.match(verifyDigestChain('another-bucket', store, [vkey]).problems.join('\n'), /moved from its original location/);
+    // A backlog is cut into several files, all listed in one digest.
+    const dir2 = await tempDir(t);
+    const trail2 = await openAuditTrail({ dir: dir2, masterKey, accountId: ACCOUNT, region: REGION, clock });
+    for (let i = 0; i < 7; i++) await trail2.record(sampleEvent(i));
+    const store2 = new Map<string, FetchedObject>();
+    const run = await exportOnce({ ...opts, dir: dir2, sign: (d) => trail2.signExport(d), sink: { put: async (_b, key, body, metadata) => void store2.set(key, { body, metadata }) }, maxRecordsPerFile: 3 });
+    await trail2.close();
+    assert.equal(run.logFiles.length, 3);
+    const chunked = verifyDigestChain(bucket, store2, [trail2.publicKey()]);
+    assert.deepEqual(chunked.problems, []);
+    assert.equal(chunked.records, 7);
     const otherKey = (await openAuditTrail({ dir: await tempDir(t), masterKey, accountId: ACCOUNT, region: REGION })).publicKey();
     assert.match(verifyDigestChain(bucket, store, [otherKey]).problems.join('\n'), /public key not found/);
   });

@@ -51,6 +51,8 @@ export interface ExportOptions {
   prefix: string;
   sink: ExportSink;
   sign: ExportSigner;
+  /** Records per log file (default MAX_RECORDS_PER_FILE). */
+  maxRecordsPerFile?: number;
   /** The newest checkpoint note, bound into each digest. */
   latestCheckpoint?: () => string | null;
   clock?: Clock;
@@ -63,11 +65,16 @@ interface ExportState {
 
 export interface ExportRun {
   records: number;
+  /** The first log file delivered (null when there were no new records). */
   logFile: string | null;
+  /** Every log file delivered by this run. */
+  logFiles: string[];
   digest: string;
 }
 
 const STATE_FILE = 'export-state.json';
+/** Records per log file (CloudTrail also cuts files by size). */
+export const MAX_RECORDS_PER_FILE = 10_000;
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const isoSec = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const ymd = (d: Date) => `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}`;
@@ -105,26 +112,36 @@ export function keyFingerprint(vkey: string): string {
 export async function exportOnce(o: ExportOptions): Promise<ExportRun> {
   const clock = o.clock ?? systemClock;
   const state = await readState(o.dir);
-  const records: AuditEvent[] = [];
-  let next = state.next;
-  for await (const { index, event } of readAuditEvents(o.dir, o.masterKey, { fromIndex: state.next })) {
-    records.push(event);
-    next = index + 1;
-  }
   const p = state.previous;
   // Digest names carry the end time to the second: never reuse the previous one's.
   const nowMs = Math.floor(clock.now() / 1000) * 1000;
   const now = new Date(p && Date.parse(p.endTime) >= nowMs ? Date.parse(p.endTime) + 1000 : nowMs);
   const base = `${o.prefix ? `${o.prefix}/` : ''}AWSLogs/${o.accountId}`;
-  const times = records.map((r) => r.eventTime).sort();
-  const logFiles: Record<string, unknown>[] = [];
-  let logKey: string | null = null;
-  if (records.length > 0) {
-    logKey = `${base}/CloudTrail/${o.region}/${ymd(now)}/${o.accountId}_CloudTrail_${o.region}_${stamp(now, false)}_${unique16()}.json.gz`;
+  const logFiles: { s3Bucket: string; s3Object: string; hashValue: string; hashAlgorithm: string; newestEventTime: string; oldestEventTime: string }[] = [];
+  let records: AuditEvent[] = [];
+  let total = 0;
+  // Like CloudTrail, a file is cut by size: at most MAX_RECORDS_PER_FILE records each, so a
+  // backlog (export just enabled on a long trail) never has to fit in memory at once.
+  const deliver = async () => {
+    if (records.length === 0) return;
+    const times = records.map((r) => r.eventTime).sort();
+    const key = `${base}/CloudTrail/${o.region}/${ymd(now)}/${o.accountId}_CloudTrail_${o.region}_${stamp(now, false)}_${unique16()}.json.gz`;
     const json = Buffer.from(JSON.stringify({ Records: records }), 'utf8');
-    await o.sink.put(o.bucket, logKey, gzipSync(json), {});
-    logFiles.push({ s3Bucket: o.bucket, s3Object: logKey, hashValue: sha256(json), hashAlgorithm: 'SHA-256', newestEventTime: times[times.length - 1], oldestEventTime: times[0] });
+    await o.sink.put(o.bucket, key, gzipSync(json), {});
+    logFiles.push({ s3Bucket: o.bucket, s3Object: key, hashValue: sha256(json), hashAlgorithm: 'SHA-256', newestEventTime: times[times.length - 1] as string, oldestEventTime: times[0] as string });
+    total += records.length;
+    records = [];
+  };
+  let next = state.next;
+  for await (const { index, event } of readAuditEvents(o.dir, o.masterKey, { fromIndex: state.next })) {
+    records.push(event);
+    next = index + 1;
+    if (records.length >= (o.maxRecordsPerFile ?? MAX_RECORDS_PER_FILE)) await deliver();
   }
+  await deliver();
+  const logKey = logFiles[0]?.s3Object ?? null;
+  const newest = logFiles.map((f) => f.newestEventTime).sort().at(-1) ?? null;
+  const oldest = logFiles.map((f) => f.oldestEventTime).sort()[0] ?? null;
   const endTime = isoSec(now);
   const digestKey = `${base}/CloudTrail-Digest/${o.region}/${ymd(now)}/${o.accountId}_CloudTrail-Digest_${o.region}_coffer_${o.region}_${stamp(now, true)}.json.gz`;
   const probe = o.sign(Buffer.alloc(0));
@@ -136,8 +153,8 @@ export async function exportOnce(o: ExportOptions): Promise<ExportRun> {
     digestS3Object: digestKey,
     digestPublicKeyFingerprint: probe.fingerprint,
     digestSignatureAlgorithm: probe.algorithm,
-    newestEventTime: times[times.length - 1] ?? null,
-    oldestEventTime: times[0] ?? null,
+    newestEventTime: newest,
+    oldestEventTime: oldest,
     previousDigestS3Bucket: p?.bucket ?? null,
     previousDigestS3Object: p?.key ?? null,
     previousDigestHashValue: p?.hash ?? null,
@@ -153,7 +170,7 @@ export async function exportOnce(o: ExportOptions): Promise<ExportRun> {
   await o.sink.put(o.bucket, digestKey, gzipSync(body), { signature, 'signature-algorithm': signed.algorithm });
   const newState: ExportState = { next, previous: { bucket: o.bucket, key: digestKey, hash, signature, endTime } };
   await writeFileDurable(join(o.dir, STATE_FILE), JSON.stringify(newState) + '\n', { replace: true });
-  return { records: records.length, logFile: logKey, digest: digestKey };
+  return { records: total, logFile: logKey, logFiles: logFiles.map((f) => f.s3Object), digest: digestKey };
 }
 
 export interface CloudTrailExporter {
