@@ -11,6 +11,7 @@ import { registerScanCommand } from '../discovery/cli/index.js';
 import { registerAuditCommands } from '../audit/index.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerIamEvidenceCommands } from './iam-evidence.js';
+import { registerRevokeSessionsCommand } from './revoke-sessions.js';
 
 interface CommonFlags {
   dataDir?: string;
@@ -118,6 +119,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerDoctorCommand(program);
   registerIamEvidenceCommands(program);
+  registerRevokeSessionsCommand(program);
   return program;
 }
 

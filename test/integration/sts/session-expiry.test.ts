@@ -14,11 +14,12 @@ import pino from 'pino';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { DeleteUserPolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadConfig } from '../../../src/config/index.js';
 import { startCoffer, type RunningCoffer } from '../../../src/app/start.js';
-import { initDataDir, type Credentials } from '../harness.js';
+import { spawnSync } from 'node:child_process';
+import { cleanEnv, cofferArgs, initDataDir, ROOT, type Credentials } from '../harness.js';
 
 interface Creds {
   accessKeyId: string;
@@ -28,6 +29,7 @@ interface Creds {
 
 describe('session tokens, expiry and revocation', () => {
   let root: string;
+  let dataDir: string;
   let creds: Credentials;
   let server: RunningCoffer;
   let ca: string;
@@ -51,7 +53,7 @@ describe('session tokens, expiry and revocation', () => {
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'coffer-sts-expiry-'));
-    const dataDir = join(root, 'data');
+    dataDir = join(root, 'data');
     creds = await initDataDir(dataDir);
     ca = await readFile(creds.caCertFile, 'utf8');
     const config = loadConfig({ env: {}, overrides: { dataDir, listen: '127.0.0.1:0', mfa: 'optional' }, cwd: root });
@@ -110,5 +112,24 @@ describe('session tokens, expiry and revocation', () => {
     const fresh = await session();
     assert.ok(await s3(fresh).send(new ListBucketsCommand({})));
     assert.ok(await s3(creds).send(new ListBucketsCommand({})));
+  });
+
+  it('revokes every earlier session of a user with coffer iam revoke-sessions while the server runs', async () => {
+    offset = 0;
+    const iam = new IAMClient({ endpoint: endpoint(), region: 'us-east-1', credentials: creds, requestHandler: handler() });
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'admin', PolicyName: 'RevokeOlderSessions' }));
+    const before = await session();
+    assert.ok((await s3(before).send(new ListBucketsCommand({}))).Buckets?.length);
+    await new Promise((r) => setTimeout(r, 5));
+    const r = spawnSync(process.execPath, cofferArgs('iam', 'revoke-sessions', '--user', 'admin', '--data-dir', dataDir), { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /revoked the sessions of user admin/);
+    const revoked = await s3(before).send(new ListBucketsCommand({})).catch((e: unknown) => e);
+    assert.ok(revoked instanceof S3ServiceException && revoked.name === 'InvalidToken', String(revoked));
+    await new Promise((r) => setTimeout(r, 5));
+    const after = await session();
+    assert.ok((await s3(after).send(new ListBucketsCommand({}))).Buckets?.length);
+    const unknown = spawnSync(process.execPath, cofferArgs('iam', 'revoke-sessions', '--user', 'nobody', '--data-dir', dataDir), { cwd: ROOT, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
+    assert.notEqual(unknown.status, 0);
   });
 });
