@@ -51,6 +51,8 @@ export function macieService(deps: MacieHandlerDeps): ServiceDefinition {
           ...(r.decision ? { decision: { decision: r.decision.decision, matched: r.decision.matched } } : {}),
           ...(r.errorCode !== undefined ? { errorCode: r.errorCode } : {}),
           ...(r.errorMessage !== undefined ? { errorMessage: r.errorMessage } : {}),
+          // Revealed values appear only in this one response.
+          ...(r.secrets ? { secrets: r.secrets } : {}),
         },
       };
     },

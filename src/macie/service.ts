@@ -23,6 +23,7 @@ import { createIdentifiers, type Identifiers } from './identifiers.js';
 import { createJobs, type Jobs } from './jobs.js';
 import { startJobRunner, type JobRunner } from './job-runner.js';
 import { createTagAction } from './actions.js';
+import { revealOccurrences } from './reveal.js';
 
 export interface DiscoverySettings {
   /** Classify every new object version (discovery.onWrite). */
@@ -67,6 +68,8 @@ export interface Discovery {
   /** Classification jobs (after start). */
   readonly jobs: Jobs;
   start(opts: StartDiscoveryOptions): Promise<void>;
+  /** GetSensitiveDataOccurrences: up to 10 matched values per type, read from the object now (never stored). */
+  reveal(findingId: string): Promise<Record<string, { value: string }[]>>;
   /** Resolves when no classification job is running (tests). */
   jobsIdle(): Promise<void>;
   /** Resolves once every queued version is classified (tests, benchmarks). */
@@ -94,6 +97,7 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
   let runner: JobRunner | null = null;
   let identifiers: Identifiers | null = null;
   let jobs: Jobs | null = null;
+  let objectsRef: ObjectService | null = null;
   const started = <T>(v: T | null): T => {
     if (v === null) throw new Error('discovery is not started');
     return v;
@@ -119,6 +123,7 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
     },
     async start(s) {
       const startedAt = opts.clock.now();
+      objectsRef = s.objects;
       const run = store.markStarted();
       const queued = await resolveIntents(opts.metadata, store);
       if (queued > 0) opts.logger.info({ queued }, 'queued object versions written just before an interruption for classification');
@@ -165,6 +170,7 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
     },
     drained: () => worker?.drained() ?? Promise.resolve(),
     jobsIdle: () => runner?.idle() ?? Promise.resolve(),
+    reveal: (findingId) => revealOccurrences({ store, objects: started(objectsRef), jobs: started(jobs), identifiers: started(identifiers), scanner }, findingId),
     async close() {
       closing = true;
       await reconciling;

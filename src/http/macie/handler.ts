@@ -32,6 +32,8 @@ export interface MacieResponse {
   decision: EvaluationResult | null;
   errorCode?: string;
   errorMessage?: string;
+  /** Values in the body that must never reach the audit trail (revealed occurrences). */
+  secrets?: string[];
 }
 
 export interface MacieHandlerDeps {
@@ -50,6 +52,8 @@ interface Operation {
   readOnly: boolean;
   resource?(ctx: OpContext, deps: MacieHandlerDeps): string;
   run(ctx: OpContext): Promise<Json> | Json;
+  /** Needs an MFA session (aws:MultiFactorAuthPresent) on top of the policy's Allow. */
+  mfa?: boolean;
 }
 
 class MacieError extends Error {
@@ -62,6 +66,7 @@ const ERRORS: Record<string, [number, string]> = {
   'macie.validation': [400, 'ValidationException'],
   'macie.not_found': [404, 'ResourceNotFoundException'],
   'macie.conflict': [409, 'ConflictException'],
+  'macie.unprocessable': [422, 'UnprocessableEntityException'],
 };
 
 const ID = '([^/]+)';
@@ -123,6 +128,10 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
         if (typeof input.size === 'number' && input.size > 0) groups = groups.slice(0, input.size);
         return { countsByGroup: groups };
       },
+    },
+    {
+      method: 'GET', pattern: new RegExp(`^/findings/${ID}/reveal$`), name: 'GetSensitiveDataOccurrences', readOnly: true, mfa: true,
+      run: async ({ params }) => ({ sensitiveDataOccurrences: await d.reveal(params[0]!), status: 'SUCCESS' }),
     },
     // ------------------------------------------------------------------ buckets (automated discovery)
     {
@@ -259,8 +268,16 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     const decision = evaluateForPrincipal(req.principal, { action: `macie2:${op.name}`, resource, conditionKeys: req.conditionKeys });
     const extra = { resource: resource === '*' ? null : resource, decision };
     if (decision.decision !== 'Allow') return fail(403, 'AccessDeniedException', `You are not authorized to perform macie2:${op.name} on this resource.`, extra);
+    if (op.mfa && req.conditionKeys['aws:MultiFactorAuthPresent'] !== 'true') {
+      return fail(403, 'AccessDeniedException', `macie2:${op.name} reveals sensitive data and needs an MFA session (aws sts get-session-token with a code).`, extra);
+    }
     try {
-      return reply(200, await op.run(ctx), extra);
+      const body = await op.run(ctx);
+      if (op.name === 'GetSensitiveDataOccurrences') {
+        const occ = body.sensitiveDataOccurrences as Record<string, { value: string }[]>;
+        return reply(200, body, { ...extra, secrets: Object.values(occ).flat().map((o) => o.value) });
+      }
+      return reply(200, body, extra);
     } catch (err) {
       if (err instanceof MacieError) return fail(err.status, err.code, err.message, extra);
       if (isCofferError(err)) {
