@@ -30,6 +30,8 @@ const COMPONENTS: Array<{ name: string; script: string; args: string[] }> = [
   { name: 'iam-decision', script: 'src/iam/policy/benchmark.ts', args: quick ? ['--quick'] : [] },
   // Small-object PUT throughput with durable auditing on vs off (benchmark-only switch), against the 15% goal.
   { name: 'audit-overhead', script: 'bench/audit-overhead.ts', args: quick ? ['--quick'] : [] },
+  // Small-object PUT/GET with SSE-S3, SSE-KMS and SSE-KMS + Bucket Keys, and the per-object key seal/open time of each.
+  { name: 'sse-kms', script: 'bench/sse-kms.ts', args: quick ? ['--quick'] : [] },
 ];
 
 async function main(): Promise<void> {

@@ -72,9 +72,20 @@ function toAlias(r: Row): AliasRecord {
 
 export class KmsStore {
   readonly #db: Database.Database;
+  /** Prepared statements by SQL text (compiling one costs more than running it). */
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  #stmt(sql: string): Database.Statement {
+    let s = this.#statements.get(sql);
+    if (s === undefined) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
   }
 
   /** Opens (creating if needed) the page-encrypted key database. Wrong master key: 'storage.bad_key'. */
@@ -121,31 +132,29 @@ export class KmsStore {
 
   insertKey(k: KeyRecord, sealedMaterial: string): void {
     this.transaction(() => {
-      this.#db
-        .prepare(
+      this.#stmt(
           `INSERT INTO keys (key_id, description, state, key_manager, created_ms, rotation_enabled, rotation_period_days, next_rotation_ms, current_material, deletion_ms, pending_window_days, tags)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(k.keyId, k.description, k.state, k.keyManager, k.createdMs, k.rotationEnabled ? 1 : 0, k.rotationPeriodDays, k.nextRotationMs, k.currentMaterial, k.deletionMs, k.pendingWindowDays, JSON.stringify(k.tags));
-      this.#db.prepare('INSERT INTO materials (key_id, version, sealed, created_ms) VALUES (?, ?, ?, ?)').run(k.keyId, k.currentMaterial, sealedMaterial, k.createdMs);
+      this.#stmt('INSERT INTO materials (key_id, version, sealed, created_ms) VALUES (?, ?, ?, ?)').run(k.keyId, k.currentMaterial, sealedMaterial, k.createdMs);
     });
   }
 
   getKey(keyId: string): KeyRecord | null {
-    const r = this.#db.prepare('SELECT * FROM keys WHERE key_id = ?').get(keyId) as Row | undefined;
+    const r = this.#stmt('SELECT * FROM keys WHERE key_id = ?').get(keyId) as Row | undefined;
     return r ? toKey(r) : null;
   }
 
   /** Keys that are not tombstones, by key id, after `marker`. */
   listKeys(opts: { after?: string; limit: number }): KeyRecord[] {
-    const rows = this.#db.prepare("SELECT * FROM keys WHERE state != 'Deleted' AND key_id > ? ORDER BY key_id LIMIT ?").all(opts.after ?? '', opts.limit) as Row[];
+    const rows = this.#stmt("SELECT * FROM keys WHERE state != 'Deleted' AND key_id > ? ORDER BY key_id LIMIT ?").all(opts.after ?? '', opts.limit) as Row[];
     return rows.map(toKey);
   }
 
   /** Writes the mutable fields of a key. */
   updateKey(k: KeyRecord): void {
-    this.#db
-      .prepare(
+    this.#stmt(
         `UPDATE keys SET description = ?, state = ?, rotation_enabled = ?, rotation_period_days = ?, next_rotation_ms = ?, current_material = ?, deletion_ms = ?, pending_window_days = ?, tags = ? WHERE key_id = ?`,
       )
       .run(k.description, k.state, k.rotationEnabled ? 1 : 0, k.rotationPeriodDays, k.nextRotationMs, k.currentMaterial, k.deletionMs, k.pendingWindowDays, JSON.stringify(k.tags), k.keyId);
@@ -154,19 +163,19 @@ export class KmsStore {
   /** Adds a new material version and makes it current, in one transaction. */
   addMaterial(k: KeyRecord, version: number, sealed: string, nowMs: number): void {
     this.transaction(() => {
-      this.#db.prepare('INSERT INTO materials (key_id, version, sealed, created_ms) VALUES (?, ?, ?, ?)').run(k.keyId, version, sealed, nowMs);
+      this.#stmt('INSERT INTO materials (key_id, version, sealed, created_ms) VALUES (?, ?, ?, ?)').run(k.keyId, version, sealed, nowMs);
       this.updateKey({ ...k, currentMaterial: version });
     });
   }
 
   getMaterial(keyId: string, version: number): string | null {
-    const r = this.#db.prepare('SELECT sealed FROM materials WHERE key_id = ? AND version = ?').get(keyId, version) as Row | undefined;
+    const r = this.#stmt('SELECT sealed FROM materials WHERE key_id = ? AND version = ?').get(keyId, version) as Row | undefined;
     return r ? (r['sealed'] as string) : null;
   }
 
   /** Material versions of a key with their creation times, oldest first. */
   listMaterials(keyId: string): { version: number; createdMs: number }[] {
-    return (this.#db.prepare('SELECT version, created_ms FROM materials WHERE key_id = ? ORDER BY version').all(keyId) as Row[]).map((r) => ({
+    return (this.#stmt('SELECT version, created_ms FROM materials WHERE key_id = ? ORDER BY version').all(keyId) as Row[]).map((r) => ({
       version: r['version'] as number,
       createdMs: r['created_ms'] as number,
     }));
@@ -174,7 +183,7 @@ export class KmsStore {
 
   /** Every sealed material (for a master-key re-wrap). */
   allMaterials(): { keyId: string; version: number; sealed: string }[] {
-    return (this.#db.prepare('SELECT key_id, version, sealed FROM materials').all() as Row[]).map((r) => ({
+    return (this.#stmt('SELECT key_id, version, sealed FROM materials').all() as Row[]).map((r) => ({
       keyId: r['key_id'] as string,
       version: r['version'] as number,
       sealed: r['sealed'] as string,
@@ -182,54 +191,54 @@ export class KmsStore {
   }
 
   replaceMaterial(keyId: string, version: number, sealed: string): void {
-    this.#db.prepare('UPDATE materials SET sealed = ? WHERE key_id = ? AND version = ?').run(sealed, keyId, version);
+    this.#stmt('UPDATE materials SET sealed = ? WHERE key_id = ? AND version = ?').run(sealed, keyId, version);
   }
 
   /** Keys in PendingDeletion whose date is at or before `nowMs`. */
   dueDeletions(nowMs: number): string[] {
-    return (this.#db.prepare("SELECT key_id FROM keys WHERE state = 'PendingDeletion' AND deletion_ms <= ?").all(nowMs) as Row[]).map((r) => r['key_id'] as string);
+    return (this.#stmt("SELECT key_id FROM keys WHERE state = 'PendingDeletion' AND deletion_ms <= ?").all(nowMs) as Row[]).map((r) => r['key_id'] as string);
   }
 
   /** The earliest pending deletion date, or null. */
   nextDeletionMs(): number | null {
-    const r = this.#db.prepare("SELECT min(deletion_ms) AS m FROM keys WHERE state = 'PendingDeletion'").get() as Row;
+    const r = this.#stmt("SELECT min(deletion_ms) AS m FROM keys WHERE state = 'PendingDeletion'").get() as Row;
     return (r['m'] as number | null) ?? null;
   }
 
   /** Destroys a key's material and aliases and leaves a tombstone; then truncates the WAL. */
   shred(keyId: string): void {
     this.transaction(() => {
-      this.#db.prepare('DELETE FROM materials WHERE key_id = ?').run(keyId);
-      this.#db.prepare('DELETE FROM aliases WHERE key_id = ?').run(keyId);
-      this.#db.prepare("UPDATE keys SET state = 'Deleted', rotation_enabled = 0, next_rotation_ms = NULL, tags = '{}' WHERE key_id = ?").run(keyId);
+      this.#stmt('DELETE FROM materials WHERE key_id = ?').run(keyId);
+      this.#stmt('DELETE FROM aliases WHERE key_id = ?').run(keyId);
+      this.#stmt("UPDATE keys SET state = 'Deleted', rotation_enabled = 0, next_rotation_ms = NULL, tags = '{}' WHERE key_id = ?").run(keyId);
     });
     // Old page images of the material can live on in the WAL until it is checkpointed.
     this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   insertAlias(a: AliasRecord): void {
-    this.#db.prepare('INSERT INTO aliases (name, key_id, created_ms, updated_ms) VALUES (?, ?, ?, ?)').run(a.name, a.keyId, a.createdMs, a.updatedMs);
+    this.#stmt('INSERT INTO aliases (name, key_id, created_ms, updated_ms) VALUES (?, ?, ?, ?)').run(a.name, a.keyId, a.createdMs, a.updatedMs);
   }
 
   getAlias(name: string): AliasRecord | null {
-    const r = this.#db.prepare('SELECT * FROM aliases WHERE name = ?').get(name) as Row | undefined;
+    const r = this.#stmt('SELECT * FROM aliases WHERE name = ?').get(name) as Row | undefined;
     return r ? toAlias(r) : null;
   }
 
   listAliases(opts: { keyId?: string; after?: string; limit: number }): AliasRecord[] {
     const rows =
       opts.keyId !== undefined
-        ? (this.#db.prepare('SELECT * FROM aliases WHERE key_id = ? AND name > ? ORDER BY name LIMIT ?').all(opts.keyId, opts.after ?? '', opts.limit) as Row[])
-        : (this.#db.prepare('SELECT * FROM aliases WHERE name > ? ORDER BY name LIMIT ?').all(opts.after ?? '', opts.limit) as Row[]);
+        ? (this.#stmt('SELECT * FROM aliases WHERE key_id = ? AND name > ? ORDER BY name LIMIT ?').all(opts.keyId, opts.after ?? '', opts.limit) as Row[])
+        : (this.#stmt('SELECT * FROM aliases WHERE name > ? ORDER BY name LIMIT ?').all(opts.after ?? '', opts.limit) as Row[]);
     return rows.map(toAlias);
   }
 
   updateAlias(name: string, keyId: string, nowMs: number): void {
-    this.#db.prepare('UPDATE aliases SET key_id = ?, updated_ms = ? WHERE name = ?').run(keyId, nowMs, name);
+    this.#stmt('UPDATE aliases SET key_id = ?, updated_ms = ? WHERE name = ?').run(keyId, nowMs, name);
   }
 
   deleteAlias(name: string): boolean {
-    return this.#db.prepare('DELETE FROM aliases WHERE name = ?').run(name).changes > 0;
+    return this.#stmt('DELETE FROM aliases WHERE name = ?').run(name).changes > 0;
   }
 
   close(): void {
