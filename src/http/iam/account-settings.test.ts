@@ -117,3 +117,37 @@ describe('account password policy', () => {
     await ok({ Action: 'CreateLoginProfile', UserName: 'erin', Password: 'twelve chars' });
   });
 });
+
+describe('ChangePassword', () => {
+  let frank: Creds;
+  before(async () => {
+    await ok({ Action: 'CreateUser', UserName: 'frank' });
+    const k = await ok({ Action: 'CreateAccessKey', UserName: 'frank' });
+    const key = k.xml.CreateAccessKeyResponse.CreateAccessKeyResult.AccessKey;
+    frank = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+    await ok({ Action: 'CreateLoginProfile', UserName: 'frank', Password: 'frank-first-password-1', PasswordResetRequired: 'true' });
+  });
+
+  it('is denied to a user without iam:ChangePassword while AllowUsersToChangePassword is off', async () => {
+    await ok({ Action: 'UpdateAccountPasswordPolicy', MinimumPasswordLength: '12' });
+    const r = await h.call(frank, { Action: 'ChangePassword', OldPassword: 'frank-first-password-1', NewPassword: 'frank-second-password-2' });
+    assert.equal(error(r).code, 'AccessDenied');
+    assert.equal(await h.store.checkPassword('frank', 'frank-first-password-1'), true);
+  });
+
+  it('lets users change their own password when the policy allows it, checking the old one and the policy', async () => {
+    await ok({ Action: 'UpdateAccountPasswordPolicy', MinimumPasswordLength: '12', AllowUsersToChangePassword: 'true' });
+    assert.equal(error(await h.call(frank, { Action: 'ChangePassword', OldPassword: 'wrong-password-000', NewPassword: 'frank-second-password-2' })).code, 'AccessDenied');
+    assert.equal(error(await h.call(frank, { Action: 'ChangePassword', OldPassword: 'frank-first-password-1', NewPassword: 'short' })).code, 'PasswordPolicyViolation');
+    await ok({ Action: 'ChangePassword', OldPassword: 'frank-first-password-1', NewPassword: 'frank-second-password-2' }, frank);
+    assert.equal(await h.store.checkPassword('frank', 'frank-second-password-2'), true);
+    assert.equal((await h.store.getLoginProfile('frank')).passwordResetRequired, false);
+  });
+
+  it('still honours an explicit Deny on iam:ChangePassword', async () => {
+    await ok({ Action: 'PutUserPolicy', UserName: 'frank', PolicyName: 'NoChange', PolicyDocument: doc({ Effect: 'Deny', Action: 'iam:ChangePassword', Resource: '*' }) });
+    assert.equal(error(await h.call(frank, { Action: 'ChangePassword', OldPassword: 'frank-second-password-2', NewPassword: 'frank-third-password-3' })).code, 'AccessDenied');
+    await ok({ Action: 'DeleteUserPolicy', UserName: 'frank', PolicyName: 'NoChange' });
+    await ok({ Action: 'DeleteAccountPasswordPolicy' });
+  });
+});

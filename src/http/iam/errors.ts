@@ -25,6 +25,7 @@ const MAP: Record<string, [number, string]> = {
   'iam.password_policy': [400, 'PasswordPolicyViolation'],
   'iam.access_denied': [403, 'AccessDenied'],
   'iam.root_access_keys_disabled': [403, 'AccessDenied'],
+  'iam.invalid_user_type': [400, 'InvalidUserType'],
   'iam.invalid_authentication_code': [403, 'InvalidAuthenticationCode'],
   'iam.invalid_action': [400, 'InvalidAction'],
   'iam.unsupported': [400, 'InvalidAction'],

@@ -110,7 +110,9 @@ export function createIamHandler(deps: IamHandlerDeps): (req: IamHttpRequest) =>
       };
       const resource = await action.resource(ctx);
       audit.resource = resource;
-      const result = await authorize({ auth: req.auth, action: `iam:${name}`, resource, conditionKeys: req.conditionKeys ?? {} });
+      let result = await authorize({ auth: req.auth, action: `iam:${name}`, resource, conditionKeys: req.conditionKeys ?? {} });
+      // Self-service the account allows (ChangePassword with AllowUsersToChangePassword): an implicit deny becomes Allow; an explicit Deny stays.
+      if (result.decision === 'ImplicitDeny' && action.selfService && (await action.selfService(ctx))) result = { decision: 'Allow', matched: result.matched };
       audit.decision = result.decision;
       audit.matched = result.matched;
       if (result.decision !== 'Allow') {

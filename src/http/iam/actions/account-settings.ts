@@ -7,6 +7,8 @@
  *   UpdateAccountPasswordPolicy         as AWS: every parameter left out takes its default
  *                                       (MinimumPasswordLength 8, the rest false/0); enforced by
  *                                       Create/UpdateLoginProfile and ChangePassword
+ *   ChangePassword                      an IAM user, its old password; allowed by an identity policy
+ *                                       or, as AWS, by AllowUsersToChangePassword
  *   GetAccountPasswordPolicy            NoSuchEntity until one was set (Coffer still enforces its
  *                                       built-in minimum of 12 characters then)
  *   DeleteAccountPasswordPolicy         back to the built-in default
@@ -98,6 +100,23 @@ export const accountSettingsActions: Record<string, IamAction> = {
     run: async (c) => {
       if (!(await c.store.hasPasswordPolicy())) throw new CofferError('iam.no_such_entity', { message: `The Password Policy with domain name ${c.accountId} cannot be found.` });
       return passwordPolicyXml(await c.store.getPasswordPolicy());
+    },
+  },
+  /** An IAM user changes its own password: the old one must match, the new one must meet the policy. */
+  ChangePassword: {
+    resource: async (c) => {
+      if (!c.callerUserName) throw new CofferError('iam.invalid_user_type', { message: 'Only IAM users can change their own password.' });
+      return entityArn(c, 'user', c.callerUserName);
+    },
+    selfService: async (c) => (await c.store.hasPasswordPolicy()) && (await c.store.getPasswordPolicy()).allowUsersToChangePassword === true,
+    run: async (c) => {
+      const user = c.callerUserName as string;
+      // Constant-time scrypt check; the same answer for a wrong password and a missing profile.
+      if (!(await c.store.checkPassword(user, c.params.required('OldPassword')))) {
+        throw new CofferError('iam.access_denied', { message: 'The old password is not correct, or the user has no password.' });
+      }
+      await c.store.updateLoginProfile(user, { password: c.params.required('NewPassword'), passwordResetRequired: false });
+      return null;
     },
   },
   DeleteAccountPasswordPolicy: {

@@ -19,6 +19,8 @@ export interface ActionContext {
 export interface IamAction {
   /** The ARN evaluated for `iam:<Action>` before `run`. */
   resource(c: ActionContext): Promise<string>;
+  /** When it answers true, the caller may act on itself without an identity policy allowing it (an explicit Deny still applies). */
+  selfService?(c: ActionContext): Promise<boolean>;
   /** Inner XML of <ActionResult>, or null for actions without a result element. */
   run(c: ActionContext): Promise<string | null>;
 }
