@@ -24,17 +24,17 @@ import type {
   Tag,
   User,
 } from './types.js';
-
 import type { MfaAssignment, MfaCheck, MfaDevice, StsSessionInput, StsSessionRecord } from './mfa-session-types.js';
+
 export interface IamStore {
   readonly accountId: string;
-  /** Increases on every change; caches of compiled policies compare it. */
   /** Virtual MFA devices (seeds sealed) and code checks. */
   readonly mfa: MfaStore;
   /** STS sessions (temporary access keys). */
   readonly sessions: SessionStore;
   /** Access keys of the account root user (none by default; see src/iam/principals/root-keys.ts). */
   readonly rootKeys: RootAccessKeyStore;
+  /** Increases on every change; caches of compiled policies compare it. */
   revision(): number;
 
   /** `userId` keeps an existing id (AIDA + 17 base32 characters) when importing a user; otherwise a new one is made. */
