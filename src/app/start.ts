@@ -19,6 +19,7 @@ import { createAnonymousS3Authorizer } from './s3-authorize-anonymous.js';
 import { accountPublicAccessBlock } from './account-settings.js';
 import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-access-block.js';
 import { iamService } from './iam-route.js';
+import { CONSOLE_PREFIX, createConsoleRoute } from './console-route.js';
 import { stsService } from './sts-route.js';
 import { withMfaGate, withS3MfaGate } from './mfa-gate.js';
 import { createMfaDeletePort } from './mfa-delete.js';
@@ -190,9 +191,13 @@ export async function startCoffer(
       macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(withMfaGate(d, config.mfa), serviceDeps)]));
+    // Console sign-in (password + MFA code -> cookie backed by an MFA STS session), unsigned.
+    const consoleRoute = createConsoleRoute({ store: iam, findSecret, clock, accountId: identity.accountId, region: config.region, trail, logger, secureCookies: !config.insecureHttp });
     // One listener serves every protocol; the SigV4 credential scope says which.
     const dispatch: typeof handle = (req, res, secure) => {
-      const service = scopeOf(req)?.service;
+      const scope = scopeOf(req);
+      const service = scope?.service;
+      if (scope === null && (req.url ?? '').startsWith(CONSOLE_PREFIX)) return consoleRoute(req, res, secure);
       const route = service !== undefined && service !== 's3' ? routes.get(service) : undefined;
       return route ? route(req, res, secure) : handle(req, res, secure);
     };
