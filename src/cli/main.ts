@@ -10,6 +10,7 @@ import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
 import { registerAuditCommands } from '../audit/index.js';
 import { registerDoctorCommand } from './doctor.js';
+import { checkFipsAtStart } from '../tls/index.js';
 import { registerIamEvidenceCommands } from './iam-evidence.js';
 import { registerRevokeSessionsCommand } from './revoke-sessions.js';
 
@@ -82,6 +83,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--insecure-http', 'serve plain HTTP instead of HTTPS (unsafe; for debugging only)'))
     .action(async (flags: CommonFlags) => {
       const config = loadConfig({ overrides: overridesOf(flags), ...(flags.config ? { file: flags.config } : {}) });
+      // fips strict without the provider: refuse before creating a new data directory too.
+      if (config.fips.mode === 'strict') checkFipsAtStart('strict');
       if (!(await isInitialized(config.dataDir))) {
         const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config) });
         printCredentials(r, config.dataDir);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { getFips } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -147,6 +148,12 @@ describe('fips strict', { timeout: 120_000 }, () => {
     const root = await mkdtemp(join(tmpdir(), 'coffer-fips-strict-'));
     try {
       const dataDir = join(root, 'data');
+      const fresh = spawnSync(process.execPath, cofferArgs('server', '--data-dir', join(root, 'fresh'), '--listen', '127.0.0.1:0'), {
+        cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: cleanEnv({ COFFER_FIPS_MODE: 'strict', COFFER_FIPS_LISTEN: '127.0.0.1:0' }),
+      });
+      assert.notEqual(fresh.status, 0);
+      assert.match(fresh.stderr, /--enable-fips/);
+      assert.equal(existsSync(join(root, 'fresh')), false, 'no data directory was created');
       await initDataDir(dataDir);
       const r = spawnSync(process.execPath, cofferArgs('server', '--data-dir', dataDir, '--listen', '127.0.0.1:0'), {
         cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: cleanEnv({ COFFER_FIPS_MODE: 'strict', COFFER_FIPS_LISTEN: '127.0.0.1:0' }),
