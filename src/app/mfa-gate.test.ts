@@ -40,3 +40,24 @@ describe('the mfa setting', () => {
     assert.equal(checkMfa('optional', 's3:DeleteBucket', plainSession), null);
   });
 });
+
+describe('the mfa gate on a REST-JSON service', () => {
+  it('names the operation by method and path, so reads pass and changes need MFA', async () => {
+    const { withMfaGate } = await import('./mfa-gate.js');
+    const def = {
+      name: 'macie2',
+      eventSource: 'macie2.amazonaws.com',
+      protocol: { kind: 'json' as const },
+      eventNameOf: (req: { method?: string }) => (req.method === 'GET' ? 'ListClassificationJobs' : 'CreateClassificationJob'),
+      handle: async () => ({ status: 200, body: '{}', audit: { eventName: 'x', readOnly: true } }),
+    };
+    const gated = withMfaGate(def, 'privileged');
+    const call = (method: string, principal: unknown) =>
+      gated.handle({ auth: { principal } as never, body: Buffer.from('{}'), requestId: 'r', req: { method, headers: {} } as never, secureTransport: true, region: 'us-east-1', conditionKeys: {} });
+    assert.equal((await call('GET', longTerm)).status, 200);
+    const refused = await call('POST', longTerm);
+    assert.equal(refused.status, 403);
+    assert.match(String(refused.body), /macie2:CreateClassificationJob needs an MFA session/);
+    assert.equal((await call('POST', mfaSession)).status, 200);
+  });
+});

@@ -107,7 +107,8 @@ export function withMfaGate(def: ServiceDefinition, mode: MfaMode): ServiceDefin
   return {
     ...def,
     async handle(call) {
-      const op = operationOf(call.req, call.body);
+      // REST-JSON services (Macie) name the operation by method and path, not by a header or form field.
+      const op = call.req.headers['x-amz-target'] === undefined && def.eventNameOf ? def.eventNameOf(call.req, call.body) : operationOf(call.req, call.body);
       const refusal = checkMfa(mode, `${def.name}:${op}`, call.auth.principal);
       if (refusal === null) return def.handle(call);
       const code = def.protocol.kind === 'query' ? 'AccessDenied' : 'AccessDeniedException';
