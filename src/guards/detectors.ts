@@ -195,11 +195,21 @@ const GLUE = /(?:(?<=[A-Za-z])[-_.]|\/)(?=\d)/g;
  * carry the original text.
  */
 export function findSensitiveLoose(text: string, context?: readonly string[]): SensitiveSpan[] {
-  const spans = findSensitive(text, context);
-  if (spans.length > 0) return spans;
   const unglued = text.replace(GLUE, ' ');
-  if (unglued === text) return spans;
-  return findSensitive(unglued, context).map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
+  if (unglued === text) return findSensitive(text, context);
+  if (text.length === 0) return [];
+  guard ??= build();
+  if (!mayMatch(guard, text, context) && !mayMatch(guard, unglued, context)) return [];
+  // Both readings in one engine call (its cost is mostly per call, not per character).
+  const unit = (t: string) => ({ text: t, location: { kind: 'text' as const, startLine: 1, startColumn: 1, startOffset: 0 }, ...(context && context.length > 0 ? { contextKeywords: [...context] } : {}) });
+  const [asIs, loose] = guard.scanner.scanUnits([unit(text), unit(unglued)]);
+  const pick = asIs!.length > 0 ? asIs! : loose!;
+  const out: SensitiveSpan[] = [];
+  for (const m of pick) {
+    const sp = toSpan(m);
+    if (sp) out.push({ ...sp, text: text.slice(sp.start, sp.end) });
+  }
+  return out;
 }
 
 /** Shannon entropy in bits per character. */
