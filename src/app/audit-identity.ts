@@ -2,7 +2,7 @@
 import type { UserIdentity } from '../audit/index.js';
 import type { IamCaller } from '../iam/store/index.js';
 
-const IDENTITY_TYPES: Record<string, UserIdentity['type']> = { User: 'IAMUser', Root: 'Root', AssumedRole: 'AssumedRole', Role: 'Role', FederatedUser: 'FederatedUser' };
+const IDENTITY_TYPES: Record<string, UserIdentity['type']> = { User: 'IAMUser', Root: 'Root', Account: 'Root', AssumedRole: 'AssumedRole', Role: 'Role', FederatedUser: 'FederatedUser' };
 
 /**
  * A principal may carry `session` (temporary credentials from STS): its creation time, whether
