@@ -6,19 +6,12 @@
  *   line   = { time (ISO 8601), level (label), svc, msg, ...fields }        -- every line
  *   access = line + { requestId, service, operation, principal, status, latencyMs, errorCode? }
  *
- *   write(obj, msg): pino redact paths (cheap, by name) -> formatters.log = redactValue(obj)
- *                    -> hooks.logMethod: string arguments (messages) through redactString
+ *   write(obj, msg): formatters.log = redactValue(obj) (secret names at any depth, secret shapes and
+ *                    flagged spans in strings) -> hooks.logMethod: messages through redactString
+ *   (pino's own redact paths are not used: redactValue covers them by name, and they cost ~15 us a line)
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { REDACTED, redactString, redactValue } from './redact.js';
-
-/** Paths pino removes before anything else (request objects some libraries log whole). */
-const REDACT_PATHS = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-amz-security-token"]',
-  'req.headers["x-amz-server-side-encryption-customer-key"]', 'req.headers["x-amz-copy-source-server-side-encryption-customer-key"]',
-  'res.headers["set-cookie"]', 'headers.authorization', 'headers.cookie', '*.authorization', '*.cookie',
-  '*.secretAccessKey', '*.SecretAccessKey', '*.password', '*.Password', '*.sessionToken', '*.SessionToken',
-];
+import { redactString, redactValue } from './redact.js';
 
 export interface GuardedLoggerOptions {
   level: string;
@@ -36,7 +29,6 @@ export function createGuardedLogger(opts: GuardedLoggerOptions): Logger {
       base: opts.base ?? { svc: 'coffer' },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: 'msg',
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
       formatters: {
         level: (label) => ({ level: label }),
         log: (obj) => redactValue(obj) as Record<string, unknown>,

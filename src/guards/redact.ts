@@ -71,6 +71,23 @@ export function redactString(s: string): string {
  * otherwise echoed as is (the Resource of an S3 error: a key name with a card number in it).
  */
 export function redactFlagged(s: string): string {
+  // Log lines repeat the same short strings (a principal ARN, an operation): remember answers.
+  const short = s.length <= 256;
+  if (short) {
+    const hit = flaggedCache.get(s);
+    if (hit !== undefined) return hit;
+  }
+  const r = redactSpans(s);
+  if (short) {
+    if (flaggedCache.size >= 4096) flaggedCache.clear();
+    flaggedCache.set(s, r);
+  }
+  return r;
+}
+
+const flaggedCache = new Map<string, string>();
+
+function redactSpans(s: string): string {
   const spans = findSensitiveLoose(s);
   if (spans.length === 0) return s;
   // Replace from the end so earlier offsets stay valid.
@@ -87,6 +104,9 @@ export function redactKnown(s: string, known: readonly string[]): string {
 }
 
 const MAX_DEPTH = 8;
+
+/** Fields of the access line that the server itself generates (ids, numbers, names from tables). */
+const GENERATED = new Set(['requestId', 'service', 'operation', 'status', 'latencyMs', 'level', 'time', 'svc', 'pid', 'hostname']);
 
 /** A redacted copy of any loggable value (objects, arrays, Errors, strings). */
 export function redactValue(v: unknown, depth = 0): unknown {
@@ -110,7 +130,8 @@ export function redactValue(v: unknown, depth = 0): unknown {
   if (v instanceof Map) return redactValue(Object.fromEntries(v), depth);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    out[k] = isSecretName(k) && x !== null && x !== undefined && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
+    if (depth === 0 && GENERATED.has(k) && (typeof x === 'number' || (typeof x === 'string' && x.length <= 64))) out[k] = x;
+    else out[k] = isSecretName(k) && x !== null && x !== undefined && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
   }
   return out;
 }
