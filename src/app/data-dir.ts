@@ -3,7 +3,8 @@
  *
  *   DIR/            0700
  *     coffer.json   marker: format version, account id, creation time (no secrets)
- *     master.key    0600, 32 random bytes: the root of every other key
+ *     master.key    0600, 32 random bytes: the root of every other key (masterKey.source file;
+ *                   with kms: master.key.kms, the key wrapped by the external KMS; with env: nothing)
  *     identity.json bootstrap account + admin (secret sealed under the master key)
  *     tls/          local CA and server certificate (keys 0600)
  *     meta/         page-encrypted SQLite metadata (+ WAL)
@@ -14,6 +15,8 @@ import { join, resolve } from 'node:path';
 import { CofferError } from '../shared/index.js';
 import { generateMasterKeyFile, loadMasterKeyFile, type MasterKey } from '../crypto/index.js';
 import { createBootstrapIdentity } from '../iam/index.js';
+import { loadMasterKeyFrom, type MasterKeySource } from '../kms/index.js';
+import type { CofferConfig } from '../config/index.js';
 import { ensureTlsMaterial } from '../tls/index.js';
 
 export const MARKER = 'coffer.json';
@@ -61,7 +64,25 @@ export interface InitResult {
  * Creates and initialises DIR. Refuses an initialised DIR, and a non-empty DIR that is not one
  * (so a typo can never scatter keys into an unrelated folder).
  */
-export async function initDataDir(dir: string, opts: { serverNames: string[] }): Promise<InitResult> {
+/** The master key source the configuration names (file by default). */
+export async function masterKeySourceOf(config: CofferConfig): Promise<MasterKeySource> {
+  const mk = config.masterKey;
+  if (mk.source === 'env') return { kind: 'env', value: mk.value! };
+  if (mk.source === 'kms') {
+    return {
+      kind: 'kms',
+      endpoint: mk.kmsEndpoint!,
+      region: mk.kmsRegion,
+      credentials: { accessKeyId: mk.kmsAccessKeyId!, secretAccessKey: mk.kmsSecretAccessKey! },
+      ...(mk.kmsCaFile ? { ca: await readFile(mk.kmsCaFile, 'utf8') } : {}),
+      keyId: mk.kmsKeyId!,
+      wrappedKeyPath: join(dataDirPaths(config.dataDir).root, 'master.key.kms'),
+    };
+  }
+  return { kind: 'file', path: dataDirPaths(config.dataDir).masterKey };
+}
+
+export async function initDataDir(dir: string, opts: { serverNames: string[]; masterKey?: MasterKeySource }): Promise<InitResult> {
   const p = dataDirPaths(dir);
   if (await isInitialized(dir)) {
     throw new CofferError('init.already_initialized', { message: `${p.root} is already an initialised Coffer data directory; refusing to overwrite it.` });
@@ -72,7 +93,9 @@ export async function initDataDir(dir: string, opts: { serverNames: string[] }):
     throw new CofferError('init.not_empty', { message: `${p.root} is not empty and is not a Coffer data directory; choose an empty or new directory.` });
   }
   await chmod(p.root, 0o700);
-  const master = await generateMasterKeyFile(p.masterKey);
+  // The default writes a new key file; env and kms bring their own key (kms wraps a new one).
+  const source = opts.masterKey ?? { kind: 'file', path: p.masterKey };
+  const master = source.kind === 'file' ? await generateMasterKeyFile(source.path) : (await loadMasterKeyFrom(source)).key;
   await mkdir(p.meta, { mode: 0o700 });
   await mkdir(p.blobs, { mode: 0o700 });
   const tls = await ensureTlsMaterial({ dir: p.root, names: opts.serverNames });
@@ -89,6 +112,6 @@ export async function readMarker(dir: string): Promise<{ format: number; account
   return raw;
 }
 
-export async function loadMasterKey(dir: string): Promise<{ key: MasterKey; warnings: string[] }> {
-  return loadMasterKeyFile(dataDirPaths(dir).masterKey);
+export async function loadMasterKey(dir: string, source?: MasterKeySource): Promise<{ key: MasterKey; warnings: string[] }> {
+  return source && source.kind !== 'file' ? loadMasterKeyFrom(source) : loadMasterKeyFile(dataDirPaths(dir).masterKey);
 }

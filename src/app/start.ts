@@ -31,7 +31,7 @@ import { createServiceRoute, scopeOf, type ServiceDefinition, type ServiceRoute 
 import { createS3Handler } from '../http/s3/handle.js';
 import { startListener } from '../http/server.js';
 import { checkFipsAtStart, createTlsManager, type TlsManager } from '../tls/index.js';
-import { dataDirPaths, loadMasterKey, readMarker } from './data-dir.js';
+import { dataDirPaths, loadMasterKey, masterKeySourceOf, readMarker } from './data-dir.js';
 import { openAuditTrail, unauditedForBenchmark, type AuditTrail } from '../audit/index.js';
 import { createAuditHook } from './audit-hook.js';
 import { startAuditExport } from './audit-export.js';
@@ -80,7 +80,7 @@ export async function startCoffer(
   const fips = config.fips.mode !== 'off' ? checkFipsAtStart(config.fips.mode) : null;
   const paths = dataDirPaths(config.dataDir);
   await readMarker(config.dataDir);
-  const { key: master, warnings } = await loadMasterKey(config.dataDir);
+  const { key: master, warnings } = await loadMasterKey(config.dataDir, await masterKeySourceOf(config));
   for (const w of warnings) logger.warn({ file: paths.masterKey }, w);
 
   const metadata = await openSqliteMetadataStore({ path: paths.metaDb, encryptionKey: deriveKey(master, 'metadata-db/v1') });

@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { isCofferError } from '../shared/index.js';
 import { loadConfig, serverCertificateNames, type ConfigOverrides } from '../config/index.js';
-import { initDataDir, isInitialized } from '../app/data-dir.js';
+import { initDataDir, isInitialized, masterKeySourceOf } from '../app/data-dir.js';
 import { startCoffer } from '../app/start.js';
 import { registerScanCommand } from '../discovery/cli/index.js';
 import { registerAuditCommands } from '../audit/index.js';
@@ -68,7 +68,7 @@ export function buildProgram(): Command {
     .option('--json', 'print {accessKeyId, secretAccessKey, caCertFile} as one JSON object')
     .action(async (flags: CommonFlags & { json?: boolean }) => {
       const config = loadConfig({ overrides: overridesOf(flags), ...(flags.config ? { file: flags.config } : {}) });
-      const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config) });
+      const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config), masterKey: await masterKeySourceOf(config) });
       if (flags.json) process.stdout.write(JSON.stringify({ accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, caCertFile: r.caCertFile }) + '\n');
       else printCredentials(r, config.dataDir);
     });
@@ -86,7 +86,7 @@ export function buildProgram(): Command {
       // fips strict without the provider: refuse before creating a new data directory too.
       if (config.fips.mode === 'strict') checkFipsAtStart('strict');
       if (!(await isInitialized(config.dataDir))) {
-        const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config) });
+        const r = await initDataDir(config.dataDir, { serverNames: serverCertificateNames(config), masterKey: await masterKeySourceOf(config) });
         printCredentials(r, config.dataDir);
       }
       const running = await startCoffer(config);

@@ -123,6 +123,22 @@ const bucketModes = leaf<Record<string, string> | string, Readonly<Record<string
 /** MFA enforcement: every request, privileged changes only (default), or as policies say. */
 export const MFA_MODES = ['required', 'privileged', 'optional'] as const;
 
+/** Where the master key comes from (src/kms/master-key-source.ts). */
+export const MASTER_KEY_SOURCES = ['file', 'env', 'kms'] as const;
+
+const base64Key = text((s) => {
+  const t = s.trim();
+  return /^[A-Za-z0-9+/]{43}=$/.test(t) && Buffer.from(t, 'base64').length === 32;
+}, 'the base64 of exactly 32 random bytes (e.g. openssl rand -base64 32)');
+const httpsUrl = text((s) => {
+  try {
+    return new URL(s).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'an https:// URL');
+const nonEmpty = text((s) => s.length > 0 && s.length <= 2048 && !/[\0\r\n]/.test(s), 'a non-empty value');
+
 /** Log levels (pino's names). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -171,6 +187,20 @@ export const configSchema = z
     iam: z.strictObject({ allowRootAccessKeys: bool.default(false) }).prefault({}),
     // Which requests need an MFA session (src/app/mfa-gate.ts); env COFFER_MFA.
     mfa: oneOf(MFA_MODES).default('privileged'),
+    // The master key: <data>/master.key (default), the environment, or an external KMS (AWS KMS
+    // or another Coffer) that wraps it; the external URL must pass the URL credential guard.
+    masterKey: z
+      .strictObject({
+        source: oneOf(MASTER_KEY_SOURCES).default('file'),
+        value: base64Key.optional(),
+        kmsEndpoint: httpsUrl.optional(),
+        kmsKeyId: nonEmpty.optional(),
+        kmsRegion: text((s) => /^[a-z0-9](?:[a-z0-9-]{0,62})$/.test(s), 'a region name such as us-east-1').default('us-east-1'),
+        kmsCaFile: nonEmptyPath.optional(),
+        kmsAccessKeyId: text((s) => /^[A-Z0-9]{16,128}$/.test(s), 'an access key id').optional(),
+        kmsSecretAccessKey: nonEmpty.optional(),
+      })
+      .prefault({}),
     // Audit trail (src/audit): retention of old segments and CloudTrail-format export to a bucket.
     audit: z
       .strictObject({
@@ -204,6 +234,12 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
+    const mk = c.masterKey;
+    const need = (field: keyof typeof mk, why: string) => {
+      if (mk[field] === undefined) ctx.addIssue({ code: 'custom', path: ['masterKey', field], message: `required when ${why}`, input: undefined });
+    };
+    if (mk.source === 'env') need('value', 'masterKey.source is env');
+    if (mk.source === 'kms') for (const f of ['kmsEndpoint', 'kmsKeyId', 'kmsAccessKeyId', 'kmsSecretAccessKey'] as const) need(f, 'masterKey.source is kms');
     if ((c.tls.certFile === undefined) !== (c.tls.keyFile === undefined)) {
       const missing = c.tls.certFile === undefined ? 'certFile' : 'keyFile';
       ctx.addIssue({ code: 'custom', path: ['tls', missing], message: 'required when the other of tls.certFile and tls.keyFile is set', input: undefined });

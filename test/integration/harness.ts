@@ -50,8 +50,8 @@ export function cofferArgs(...args: string[]): string[] {
   return ['--import', 'tsx', MAIN, ...args];
 }
 
-export async function initDataDir(dataDir: string): Promise<Credentials> {
-  const r = spawnSync(process.execPath, cofferArgs('init', '--data-dir', dataDir, '--json'), { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
+export async function initDataDir(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Credentials> {
+  const r = spawnSync(process.execPath, cofferArgs('init', '--data-dir', dataDir, '--json'), { cwd: ROOT, encoding: 'utf8', env: cleanEnv(env) });
   if (r.status !== 0) throw new Error(`coffer init failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Credentials;
 }
@@ -155,9 +155,9 @@ async function launch(dataDir: string, creds: Credentials, extraArgs: string[] =
   return self;
 }
 
-export async function startCoffer(opts: { extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Coffer> {
+export async function startCoffer(opts: { extraArgs?: string[]; env?: NodeJS.ProcessEnv; /** Also give `env` to `coffer init` (e.g. a master key source). */ initWithEnv?: boolean } = {}): Promise<Coffer> {
   const dataDir = join(await mkdtemp(join(tmpdir(), 'coffer-it-')), 'data');
-  const creds = await initDataDir(dataDir);
+  const creds = await initDataDir(dataDir, opts.initWithEnv ? opts.env : {});
   return launch(dataDir, creds, opts.extraArgs, opts.env);
 }
 
