@@ -19,6 +19,7 @@ import { createAnonymousS3Authorizer } from './s3-authorize-anonymous.js';
 import { accountPublicAccessBlock } from './account-settings.js';
 import { effectivePublicAccessBlock } from '../http/s3/handlers/account-public-access-block.js';
 import { iamService } from './iam-route.js';
+import { kmsFields, macieFields, stsFields, withFieldGuard } from './service-guards.js';
 import { CONSOLE_PREFIX, createConsoleRoute } from './console-route.js';
 import { stsService } from './sts-route.js';
 import { withMfaGate, withS3MfaGate } from './mfa-gate.js';
@@ -185,10 +186,10 @@ export async function startCoffer(
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [
       iamService({ store: iam, clock, accountId: identity.accountId, guard, allowRootAccessKeys: config.iam.allowRootAccessKeys }),
-      kmsService({ kms }),
+      withFieldGuard(kmsService({ kms }), guard, kmsFields),
       cloudtrailService({ trail }),
-      stsService({ store: iam, clock, accountId: identity.accountId }),
-      macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }),
+      withFieldGuard(stsService({ store: iam, clock, accountId: identity.accountId }), guard, stsFields),
+      withFieldGuard(macieService({ discovery, listBuckets: () => metadata.listBuckets(), accountId: identity.accountId, region: config.region }), guard, macieFields),
     ];
     const routes = new Map<string, ServiceRoute>(services.map((d) => [d.name, createServiceRoute(withMfaGate(d, config.mfa), serviceDeps)]));
     // Console sign-in (password + MFA code -> cookie backed by an MFA STS session), unsigned.
