@@ -29,7 +29,7 @@ const COMPONENTS: Array<{ name: string; script: string; args: string[] }> = [
   // IAM policy decision time (10 attached policies x 10 statements) against the 20 µs median goal.
   { name: 'iam-decision', script: 'src/iam/policy/benchmark.ts', args: quick ? ['--quick'] : [] },
   // Small-object PUT throughput with durable auditing on vs off (benchmark-only switch), against the 15% goal.
-  { name: 'audit-overhead', script: 'bench/audit-overhead.ts', args: quick ? ['--quick'] : [] },
+  { name: 'feature-cost', script: 'bench/feature-cost.ts', args: quick ? ['--quick'] : [] },
   // Small-object PUT/GET with SSE-S3, SSE-KMS and SSE-KMS + Bucket Keys, and the per-object key seal/open time of each.
   { name: 'sse-kms', script: 'bench/sse-kms.ts', args: quick ? ['--quick'] : [] },
 ];

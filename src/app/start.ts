@@ -68,7 +68,7 @@ export function createLogger(level: string): Logger {
 export async function startCoffer(
   config: CofferConfig,
   /** `kmsClock`: the KMS's own time source (default `clock`), so in-process tests can let a key's deletion date pass without skewing SigV4. */
-  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock; /** Benchmarks only (audit/benchmark-switch.ts); no config, env or flag sets it. */ benchmarkOnlyDisableAudit?: boolean } = {},
+  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock; /** Benchmarks only (audit/benchmark-switch.ts); no config, env or flag sets it. */ benchmarkOnlyDisableAudit?: boolean; /** Benchmarks only (objects/benchmark-plaintext.ts): object bodies stored unencrypted. */ benchmarkOnlyDisableEncryption?: boolean } = {},
 ): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
   // Personal data and credentials in free-form fields: reject (default), warn (audited, counted) or off.
@@ -101,7 +101,7 @@ export async function startCoffer(
     discovery = openDiscovery({ path: join(paths.root, 'macie', 'macie.db'), masterKey: master, metadata, clock, logger, settings: config.discovery });
     // SSE-KMS: the object service reaches the KMS (opened below, with the account id) through this port.
     const kmsDataKeys = lateKmsDataKeys();
-    const objects = createObjectService({ kms: kmsDataKeys.port, metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize } });
+    const objects = createObjectService({ kms: kmsDataKeys.port, metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize }, benchmarkOnlyPlaintextBodies: opts.benchmarkOnlyDisableEncryption === true });
     const identity = await loadBootstrapIdentity(paths.root);
     // Identities and policies (page-encrypted); the bootstrap admin is provisioned idempotently.
     iam = await openSqliteIamStore({ path: join(paths.root, 'iam', 'iam.db'), masterKey: master, accountId: identity.accountId, clock });
@@ -129,6 +129,7 @@ export async function startCoffer(
     const findSecret = createSessionResolver({ store: iam, clock, longTerm: resolver.findSecret.bind(resolver) }).findSecret;
     // Every request is recorded, durably, before its reply (CloudTrail-shaped, tamper-evident).
     trail = await openAuditTrail({ dir: join(paths.root, 'audit'), masterKey: master, accountId: identity.accountId, region: config.region, clock, ...(config.audit.retentionDays > 0 ? { retentionMs: config.audit.retentionDays * 86_400_000 } : {}) });
+    if (opts.benchmarkOnlyDisableEncryption === true) logger.warn('ENCRYPTION AT REST DISABLED for a benchmark: object bodies are stored in plaintext (never use this outside npm run bench)');
     if (opts.benchmarkOnlyDisableAudit === true) {
       trail = unauditedForBenchmark(trail);
       logger.warn('AUDITING DISABLED for a benchmark: requests are not recorded (never use this outside npm run bench)');

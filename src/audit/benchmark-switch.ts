@@ -4,7 +4,7 @@
  * throughput).
  *
  *   how it is set  = only programmatically: startCoffer(config, { benchmarkOnlyDisableAudit: true }),
- *                    which only bench/audit-overhead-server.ts calls. It is NOT a config setting,
+ *                    which only bench/feature-switch-server.ts calls. It is NOT a config setting,
  *                    an environment variable or a CLI flag, so no deployment (`coffer server`) can
  *                    turn auditing off, by mistake or by an attacker who controls the environment.
  *   what it does   = the trail stays open (checkpoints, lookups, verify work), but record()
