@@ -7,10 +7,10 @@
  *   journal = WAL, synchronous = FULL, temp_store = MEMORY, secure_delete = ON
  *   shred   = DELETE material rows -> pages zeroed -> wal_checkpoint(TRUNCATE)
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { CofferError } from '../shared/index.js';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { openEncryptedSqlite } from '../storage/encrypted-sqlite.js';
 import { type MasterKey, deriveKey } from '../crypto/index.js';
 import type { AliasRecord, KeyRecord, KeyState } from './types.js';
 
@@ -90,26 +90,14 @@ export class KmsStore {
 
   /** Opens (creating if needed) the page-encrypted key database. Wrong master key: 'storage.bad_key'. */
   static open(options: { path: string; masterKey: MasterKey }): KmsStore {
-    mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-    closeSync(openSync(options.path, fsConstants.O_CREAT | fsConstants.O_RDWR, 0o600));
-    const db = new Database(options.path, { timeout: 5000 });
+    const key = deriveKey(options.masterKey, 'kms-db/v1');
+    let db: Database.Database;
     try {
-      const key = deriveKey(options.masterKey, 'kms-db/v1');
-      db.pragma(`cipher = 'chacha20'`);
-      db.pragma(`key = "x'${key.toString('hex')}'"`);
+      db = openEncryptedSqlite({ path: options.path, key, what: 'the KMS database' });
+    } finally {
       key.fill(0);
-      try {
-        db.prepare('SELECT count(*) FROM sqlite_master').get();
-      } catch (e) {
-        if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
-          throw new CofferError('storage.bad_key', { message: 'the KMS database cannot be decrypted with this key (wrong key or not a Coffer database)' });
-        }
-        throw e;
-      }
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('temp_store = MEMORY');
+    }
+    try {
       db.pragma('secure_delete = ON');
       db.exec(SCHEMA);
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1')").run();

@@ -9,9 +9,8 @@
  *   check   = read sqlite_master; a wrong key fails Poly1305 -> SQLITE_NOTADB -> storage.bad_key
  *   journal = WAL, synchronous=FULL (a committed enqueue survives a crash); temp_store=MEMORY
  */
-import { closeSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
-import { dirname } from 'node:path';
-import Database, { type Database as Db } from 'better-sqlite3-multiple-ciphers';
+import type { Database as Db } from 'better-sqlite3-multiple-ciphers';
+import { openEncryptedSqlite } from '../storage/encrypted-sqlite.js';
 import { CofferError } from '../shared/index.js';
 
 export type { Db };
@@ -50,23 +49,8 @@ const MIGRATIONS: string[] = [
 
 /** Opens (creating when absent) the discovery database at `path` with a 32-byte key. */
 export function openMacieDb(path: string, key: Buffer): Db {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, fsConstants.O_CREAT | fsConstants.O_RDWR, 0o600));
-  const db = new Database(path, { timeout: 5000 });
+  const db = openEncryptedSqlite({ path, key, what: 'the discovery database', foreignKeys: false });
   try {
-    db.pragma(`cipher = 'chacha20'`);
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
-        throw new CofferError('storage.bad_key', { message: 'the discovery database cannot be decrypted with this key' });
-      }
-      throw e;
-    }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('temp_store = MEMORY');
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > MIGRATIONS.length) throw new CofferError('storage.schema_too_new', { message: 'the discovery database was written by a newer Coffer' });
     for (let v = current; v < MIGRATIONS.length; v++) {

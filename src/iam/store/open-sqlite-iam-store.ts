@@ -10,9 +10,10 @@
  * The file is created 0600 in a 0700 directory; the account id is fixed at creation and a
  * different one at a later open is refused ('iam.account_mismatch').
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { openEncryptedSqlite } from '../../storage/encrypted-sqlite.js';
 import { CofferError, systemClock, type Clock } from '../../shared/index.js';
 import { type MasterKey, deriveKey } from '../../crypto/index.js';
 import type { IamStore } from './port.js';
@@ -33,26 +34,14 @@ export interface SqliteIamStoreOptions {
 
 export function openSqliteIamStore(options: SqliteIamStoreOptions): IamStore {
   if (!/^\d{12}$/.test(options.accountId)) throw new CofferError('iam.validation', { message: 'The account id must be 12 digits.' });
-  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(options.path, fsConstants.O_CREAT | fsConstants.O_RDWR, 0o600));
-  const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+  const key = deriveKey(options.masterKey, 'iam-db/v1');
+  let db: Database.Database;
   try {
-    const key = deriveKey(options.masterKey, 'iam-db/v1');
-    db.pragma(`cipher = 'chacha20'`);
-    db.pragma(`key = "x'${key.toString('hex')}'"`);
+    db = openEncryptedSqlite({ path: options.path, key, what: 'the IAM database', ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
+  } finally {
     key.fill(0);
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
-        throw new CofferError('storage.bad_key', { message: 'the IAM database cannot be decrypted with this key (wrong key or not a Coffer database)' });
-      }
-      throw e;
-    }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('temp_store = MEMORY');
+  }
+  try {
     migrateIamSchema(db);
     const stored = db.prepare("SELECT value FROM meta WHERE key = 'account_id'").get() as { value: string } | undefined;
     if (stored === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('account_id', ?)").run(options.accountId);

@@ -12,9 +12,9 @@
  * The database file is created 0600 before SQLite opens it; SQLite gives its -wal and -shm
  * files the same permissions as the main file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, constants as fsConstants } from 'node:fs';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import { openEncryptedSqlite } from '../../encrypted-sqlite.js';
 import { CofferError, systemClock, type Clock } from '../../../shared/index.js';
 import type { MetadataStore } from '../port.js';
 import { migrate } from './migrations.js';
@@ -46,29 +46,8 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
   if (!Buffer.isBuffer(options.encryptionKey) || options.encryptionKey.length !== KEY_BYTES) {
     throw new CofferError('storage.bad_key', { message: `metadata encryption key must be ${KEY_BYTES} bytes` });
   }
-  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-  // Create the file with owner-only permissions (no-op if it exists); SQLite copies them to -wal/-shm.
-  closeSync(openSync(options.path, fsConstants.O_CREAT | fsConstants.O_RDWR, 0o600));
-
-  const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+  const db = openEncryptedSqlite({ path: options.path, key: options.encryptionKey, what: 'metadata database', ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
   try {
-    // Must precede any statement that reads the file.
-    db.pragma(`cipher = 'chacha20'`);
-    db.pragma(`key = "x'${options.encryptionKey.toString('hex')}'"`);
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
-        throw new CofferError('storage.bad_key', {
-          message: 'metadata database cannot be decrypted with this key (wrong key or not a Coffer database)',
-        });
-      }
-      throw e;
-    }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('temp_store = MEMORY');
     migrate(db, (options.clock ?? systemClock).now());
     // SQLite fsyncs the WAL's contents but not the directory entries of new files: make the
     // database and -wal files themselves survive a power loss before acknowledging any write.
