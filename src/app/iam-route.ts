@@ -11,11 +11,11 @@ import { sensitiveIn } from '../guards/index.js';
 const SECRET_PARAM = /password|authenticationcode|secret|token|seed|privatekey/i;
 const READ_ONLY = /^(Get|List|Simulate|Generate)/;
 
-/** requestParameters as CloudTrail writes them: camelCase names, secrets left out. */
-export function iamRequestParameters(body: Buffer): Record<string, unknown> {
+/** requestParameters of a query-protocol request as CloudTrail writes them: camelCase names, `secret` names left out. */
+export function queryRequestParameters(body: Buffer, secret: RegExp = SECRET_PARAM): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(body.toString('utf8'))) {
-    if (k === 'Action' || k === 'Version' || SECRET_PARAM.test(k)) continue;
+    if (k === 'Action' || k === 'Version' || secret.test(k)) continue;
     const name = k.charAt(0).toLowerCase() + k.slice(1);
     if (!Object.hasOwn(out, name)) out[name] = v.slice(0, 4096);
   }
@@ -38,7 +38,7 @@ export function iamService(handler: IamHandlerDeps): ServiceDefinition {
         audit: {
           eventName: a.action,
           readOnly: READ_ONLY.test(a.action),
-          requestParameters: iamRequestParameters(call.body),
+          requestParameters: queryRequestParameters(call.body),
           ...(a.resource ? { resources: [{ type: 'AWS::IAM::Resource', ARN: a.resource }] } : {}),
           ...(a.decision ? { decision: { decision: a.decision, matched: a.matched ?? [] } } : {}),
           ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),

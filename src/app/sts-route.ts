@@ -7,16 +7,10 @@ import { createStsHandler, STS_NAMESPACE } from '../http/sts/index.js';
 import type { StsDeps } from '../sts/index.js';
 import type { ServiceDefinition } from './service-route.js';
 
-/** requestParameters as CloudTrail writes them: camelCase names, the MFA code and policies' text left out. */
-function stsRequestParameters(body: Buffer): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of new URLSearchParams(body.toString('utf8'))) {
-    if (k === 'Action' || k === 'Version' || /tokencode|secret|token/i.test(k)) continue;
-    const name = k.charAt(0).toLowerCase() + k.slice(1);
-    if (!Object.hasOwn(out, name)) out[name] = v.slice(0, 4096);
-  }
-  return out;
-}
+import { queryRequestParameters } from './iam-route.js';
+
+/** STS parameters never recorded: the MFA code and anything named like a secret or token. */
+const STS_SECRET_PARAM = /tokencode|secret|token/i;
 
 export function stsService(deps: StsDeps): ServiceDefinition {
   const handle = createStsHandler(deps);
@@ -34,7 +28,7 @@ export function stsService(deps: StsDeps): ServiceDefinition {
         audit: {
           eventName: a.action,
           readOnly: a.action === 'GetCallerIdentity',
-          requestParameters: stsRequestParameters(call.body),
+          requestParameters: queryRequestParameters(call.body, STS_SECRET_PARAM),
           ...(a.responseElements ? { responseElements: a.responseElements } : {}),
           ...(a.resource ? { resources: [{ type: 'AWS::IAM::Role', ARN: a.resource }] } : {}),
           ...(a.errorCode !== undefined ? { errorCode: a.errorCode } : {}),

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../shared/index.js';
-import { EVENT_VERSION, type AuditEvent, type EventResource, type UserIdentity } from './event.js';
+import { EVENT_VERSION, policyDecisionOf, tlsDetailsOf, type AuditEvent, type EventResource, type UserIdentity } from './event.js';
 
 /** S3 object-level operations: CloudTrail data events. Everything else is a management event. */
 const DATA_EVENTS = new Set([
@@ -108,19 +108,8 @@ export function buildS3Event(info: S3RequestInfo, ctx: BuildEventContext): Audit
   if (info.bytesTransferredIn !== undefined) additional.bytesTransferredIn = info.bytesTransferredIn;
   if (info.bytesTransferredOut !== undefined) additional.bytesTransferredOut = info.bytesTransferredOut;
   if (info.hostId !== undefined) additional['x-amz-id-2'] = info.hostId;
-  if (info.decision) {
-    additional.policyDecision = {
-      decision: info.decision.decision,
-      matchedStatements: info.decision.matched.map((m) => ({ policyId: m.policyId, ...(m.sid !== undefined ? { sid: m.sid } : {}), effect: m.effect })),
-    };
-  }
-  const tlsDetails = info.tls || info.host
-    ? {
-        ...(info.tls?.version ? { tlsVersion: info.tls.version } : {}),
-        ...(info.tls?.cipher ? { cipherSuite: info.tls.cipher } : {}),
-        ...(info.host ? { clientProvidedHostHeader: info.host } : {}),
-      }
-    : undefined;
+  if (info.decision) additional.policyDecision = policyDecisionOf(info.decision);
+  const tlsDetails = tlsDetailsOf(info.tls, info.host);
   return {
     eventVersion: EVENT_VERSION,
     userIdentity: identity,

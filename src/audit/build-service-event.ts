@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../shared/index.js';
 import type { BuildEventContext } from './build-s3-event.js';
-import { EVENT_VERSION, type AuditEvent, type EventResource, type UserIdentity } from './event.js';
+import { EVENT_VERSION, policyDecisionOf, tlsDetailsOf, type AuditEvent, type EventResource, type UserIdentity } from './event.js';
 
 export interface ServiceRequestInfo {
   /** e.g. 'iam.amazonaws.com', 'sts.amazonaws.com', 'kms.amazonaws.com'. */
@@ -42,19 +42,8 @@ export function buildServiceEvent(info: ServiceRequestInfo, ctx: BuildEventConte
     ? { ...info.principal, ...(info.accessKeyId !== undefined ? { accessKeyId: info.accessKeyId } : {}) }
     : { type: 'Unknown', ...(info.accessKeyId !== undefined ? { accessKeyId: info.accessKeyId } : {}) };
   const additional: Record<string, unknown> = { ...(info.additionalEventData ?? {}) };
-  if (info.decision) {
-    additional.policyDecision = {
-      decision: info.decision.decision,
-      matchedStatements: info.decision.matched.map((m) => ({ policyId: m.policyId, ...(m.sid !== undefined ? { sid: m.sid } : {}), effect: m.effect })),
-    };
-  }
-  const tlsDetails = info.tls || info.host
-    ? {
-        ...(info.tls?.version ? { tlsVersion: info.tls.version } : {}),
-        ...(info.tls?.cipher ? { cipherSuite: info.tls.cipher } : {}),
-        ...(info.host ? { clientProvidedHostHeader: info.host } : {}),
-      }
-    : undefined;
+  if (info.decision) additional.policyDecision = policyDecisionOf(info.decision);
+  const tlsDetails = tlsDetailsOf(info.tls, info.host);
   const category = info.category ?? 'Management';
   return {
     eventVersion: EVENT_VERSION,

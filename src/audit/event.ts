@@ -69,3 +69,21 @@ export function usernameOf(id: UserIdentity): string | undefined {
   if (id.type === 'AssumedRole' && id.arn) return id.arn.slice(id.arn.lastIndexOf('/') + 1);
   return undefined;
 }
+
+/** The policy decision as events carry it (additionalEventData.policyDecision). */
+export function policyDecisionOf(d: { decision: string; matched: readonly { policyId: string; sid?: string | undefined; effect: string }[] }): Record<string, unknown> {
+  return {
+    decision: d.decision,
+    matchedStatements: d.matched.map((m) => ({ policyId: m.policyId, ...(m.sid !== undefined ? { sid: m.sid } : {}), effect: m.effect })),
+  };
+}
+
+/** tlsDetails from the connection's TLS facts and the Host header; undefined when neither is known. */
+export function tlsDetailsOf(tls: { version?: string | undefined; cipher?: string | undefined } | undefined, host: string | undefined): TlsDetails | undefined {
+  if (!tls && !host) return undefined;
+  return {
+    ...(tls?.version ? { tlsVersion: tls.version } : {}),
+    ...(tls?.cipher ? { cipherSuite: tls.cipher } : {}),
+    ...(host ? { clientProvidedHostHeader: host } : {}),
+  };
+}
