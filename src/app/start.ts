@@ -203,11 +203,8 @@ export async function startCoffer(
       const route = service !== undefined && service !== 's3' ? routes.get(service) : undefined;
       return route ? route(req, res, secure) : handle(req, res, secure);
     };
-    const listener = await startListener({
-      host: config.listen.host,
-      port: config.listen.port,
-      tls: tlsManager ? tlsManager.serverOptions() : null,
-      ...(tlsManager ? { onServer: attachTls(tlsManager) } : {}),
+    // Limits and the request handler, the same on the main and the FIPS listener.
+    const served = {
       maxHeaderBytes: config.limits.maxHeaderBytes,
       headersTimeoutMs: config.limits.headersTimeoutMs,
       requestTimeoutMs: config.limits.requestTimeoutMs,
@@ -216,6 +213,13 @@ export async function startCoffer(
       maxConnectionsPerSource: config.limits.maxConnectionsPerSource,
       logger,
       handle: dispatch,
+    };
+    const listener = await startListener({
+      host: config.listen.host,
+      port: config.listen.port,
+      tls: tlsManager ? tlsManager.serverOptions() : null,
+      ...(tlsManager ? { onServer: attachTls(tlsManager) } : {}),
+      ...served,
     });
     // The FIPS endpoint: the same request handler behind a second listener whose TLS offers only
     // FIPS-approved suites (src/tls/fips); the request path's algorithms are listed there too.
@@ -227,14 +231,7 @@ export async function startCoffer(
         port: config.fips.listen.port,
         tls: fipsTls.serverOptions('fips'),
         onServer: (server) => void fipsTls.attach(server as HttpsServer, 'fips'),
-        maxHeaderBytes: config.limits.maxHeaderBytes,
-        headersTimeoutMs: config.limits.headersTimeoutMs,
-        requestTimeoutMs: config.limits.requestTimeoutMs,
-        idleTimeoutMs: config.limits.idleTimeoutMs,
-        keepAliveTimeoutMs: config.limits.keepAliveTimeoutMs,
-        maxConnectionsPerSource: config.limits.maxConnectionsPerSource,
-        logger,
-        handle: dispatch,
+        ...served,
       }).catch(async (err: unknown) => {
         await listener.close(0);
         throw err;
