@@ -2,7 +2,7 @@
  * Bench fixture (not part of the product): a Coffer server like `coffer server`, with at most
  * one security feature switched off to attribute its cost. Auditing and encryption can only be
  * switched off through startCoffer's benchmark-only options (src/audit/benchmark-switch.ts,
- * src/objects/benchmark-plaintext.ts), which only this file sets; discovery on write is an
+ * src/objects/sealed-blobs.ts), which only this file sets; discovery on write is an
  * ordinary setting (discovery.onWrite). Prints "Coffer is serving S3 on URL"; SIGTERM closes it.
  *   node --import tsx bench/feature-switch-server.ts DATA_DIR all|no-audit|no-encryption|no-discovery
  */

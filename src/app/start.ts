@@ -68,7 +68,7 @@ export function createLogger(level: string): Logger {
 export async function startCoffer(
   config: CofferConfig,
   /** `kmsClock`: the KMS's own time source (default `clock`), so in-process tests can let a key's deletion date pass without skewing SigV4. */
-  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock; /** Benchmarks only (audit/benchmark-switch.ts); no config, env or flag sets it. */ benchmarkOnlyDisableAudit?: boolean; /** Benchmarks only (objects/benchmark-plaintext.ts): object bodies stored unencrypted. */ benchmarkOnlyDisableEncryption?: boolean } = {},
+  opts: { logger?: Logger; clock?: Clock; kmsClock?: Clock; /** Benchmarks only (audit/benchmark-switch.ts); no config, env or flag sets it. */ benchmarkOnlyDisableAudit?: boolean; /** Benchmarks only (objects/sealed-blobs.ts): object bodies stored unencrypted. */ benchmarkOnlyDisableEncryption?: boolean } = {},
 ): Promise<RunningCoffer> {
   const logger = opts.logger ?? createLogger(config.log.level);
   // Personal data and credentials in free-form fields: reject (default), warn (audited, counted) or off.

@@ -16,7 +16,6 @@ import * as multipart from './multipart.js';
 import * as copy from './copy.js';
 import { DEFAULT_LIMITS, type ObjectLimits, type ServiceContext } from './context.js';
 import { createSealedBlobs } from './sealed-blobs.js';
-import { createPlaintextBlobsForBenchmark } from './benchmark-plaintext.js';
 
 export type { ObjectLimits } from './context.js';
 export type { BodyInput, Conditions, ObjectAttributes, ReadResult, DeleteResult } from './objects.js';
@@ -42,12 +41,12 @@ export function createObjectService(deps: {
   clock: Clock;
   region: string;
   limits?: Partial<ObjectLimits>;
-  /** Benchmarks only (benchmark-plaintext.ts): bodies stored unencrypted to attribute the cost of encryption. */
+  /** Benchmarks only (sealed-blobs.ts): bodies stored unencrypted to attribute the cost of encryption. */
   benchmarkOnlyPlaintextBodies?: boolean;
 }) {
   const ctx: ServiceContext = {
     metadata: deps.metadata,
-    sealed: deps.benchmarkOnlyPlaintextBodies === true ? createPlaintextBlobsForBenchmark({ blobs: deps.blobs }) : createSealedBlobs({ blobs: deps.blobs }),
+    sealed: createSealedBlobs({ blobs: deps.blobs, benchmarkOnlyPlaintext: deps.benchmarkOnlyPlaintextBodies === true }),
     keys: createSegmentKeys({ envelope: deps.envelope, kms: deps.kms ?? null, clock: deps.clock }),
     clock: deps.clock,
     region: deps.region,

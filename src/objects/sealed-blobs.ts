@@ -32,13 +32,23 @@ export interface SealedBlobs {
   delete(blobIds: string[]): Promise<void>;
 }
 
-export function createSealedBlobs(deps: { blobs: BlobStore }): SealedBlobs {
+export function createSealedBlobs(deps: {
+  blobs: BlobStore;
+  /**
+   * BENCHMARK ONLY: store bodies without the AES-GCM stream (data keys are still created and
+   * sealed), so `npm run bench` can attribute the cost of encryption at rest. Only startCoffer's
+   * `benchmarkOnlyDisableEncryption` option, which only bench/feature-switch-server.ts sets,
+   * reaches it; a normal build cannot read such bodies (no stream header): scratch data only.
+   */
+  benchmarkOnlyPlaintext?: boolean;
+}): SealedBlobs {
   const { blobs } = deps;
+  const plaintext = deps.benchmarkOnlyPlaintext === true;
   return {
     async write(source, taps, key, beforeCommit) {
       const writer = await blobs.begin();
       try {
-        await pipeline([source, ...taps, createEncryptStream(key.dataKey), writer.stream]);
+        await pipeline(plaintext ? [source, ...taps, writer.stream] : [source, ...taps, createEncryptStream(key.dataKey), writer.stream]);
         if (beforeCommit) await beforeCommit();
         const blobId = await writer.commit();
         return { blobId, sealedKey: key.sealedKey, keyContext: key.keyContext };
@@ -52,6 +62,10 @@ export function createSealedBlobs(deps: { blobs: BlobStore }): SealedBlobs {
     },
 
     read(segment, start, end, dataKey) {
+      if (plaintext) {
+        dataKey.destroy();
+        return segment.size === 0 || end < start ? new PassThrough().end() : blobs.read(segment.blobId, { start, end });
+      }
       const out = new PassThrough();
       (async () => {
         const plan = planRange(segment.size, start, end);
