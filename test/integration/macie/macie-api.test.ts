@@ -12,16 +12,11 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startCoffer, type Coffer } from '../harness.js';
 import { macieTestEnv } from './env.js';
+import { SENSITIVE_TEXT } from '../../../src/macie/test-support.js';
 
 const AWS = existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws';
-const CARD_SSN_KEY = [
-  'Customer record',
-  'credit card: 4111 1111 1111 1111',
-  'SSN 536-90-4399',
-  'aws_access_key_id = AKIAJ5Q7R2D4H6K8M0PZ',
-  'aws_secret_access_key = q8Vz3Lk0Rj7Tn2Wy5Xb9Cd4Fg6Hm1Np3Qs8Ut0Av',
-  '',
-].join('\n');
+// Fabricated values on known lines (the key pair is not a real credential).
+const CARD_SSN_KEY = SENSITIVE_TEXT;
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
