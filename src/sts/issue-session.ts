@@ -17,7 +17,7 @@
 import { CofferError, isCofferError, type Clock } from '../shared/index.js';
 import { evaluate, type ContextValue } from '../iam/policy/index.js';
 import { parsePolicy } from '../iam/policy/index.js';
-import type { IamCaller, IamStore, Role } from '../iam/store/index.js';
+import type { IamCaller, IamStore, Role, StsSessionInput } from '../iam/store/index.js';
 import { newTemporaryCredentials, sessionTokenHash, type TemporaryCredentials } from './credentials.js';
 import { assumedRoleArn, compileSessionPolicies } from './session-resolver.js';
 
@@ -72,18 +72,26 @@ function mfaPair(input: { serialNumber?: string | undefined; tokenCode?: string 
   return { serial, code };
 }
 
+/** New temporary credentials, stored with their session (only the token's hash is kept). */
+async function storeSession(deps: StsDeps, session: Omit<StsSessionInput, 'accessKeyId' | 'secretAccessKey' | 'tokenHash'>): Promise<TemporaryCredentials> {
+  const credentials = newTemporaryCredentials();
+  await deps.store.sessions.createSession({
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    tokenHash: sessionTokenHash(credentials.sessionToken),
+    ...session,
+  });
+  return credentials;
+}
+
 export async function getSessionToken(deps: StsDeps, caller: IamCaller, input: { durationSeconds?: number; serialNumber?: string; tokenCode?: string }): Promise<IssuedSession> {
   if (caller.type !== 'User' || caller.session || caller.userName === undefined) throw denied('Cannot call GetSessionToken with session credentials');
   const seconds = duration(input.durationSeconds, 'durationSeconds', 900, 129_600, 43_200);
   const pair = mfaPair(input);
   const mfaAuthMs = pair ? await checkMfa(deps.store, caller.userName, pair.serial, pair.code) : null;
   const now = deps.clock.now();
-  const credentials = newTemporaryCredentials();
   const expiresMs = now + seconds * 1000;
-  await deps.store.sessions.createSession({
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    tokenHash: sessionTokenHash(credentials.sessionToken),
+  const credentials = await storeSession(deps, {
     kind: 'user',
     userName: caller.userName,
     roleName: null,
@@ -182,12 +190,8 @@ export async function assumeRole(deps: StsDeps, caller: IamCaller, input: Assume
   const trusted = decision.matched.some((m) => m.policyId === trust.id && m.effect === 'Allow');
   if (decision.decision !== 'Allow' || !trusted) throw denied(`User: ${caller.sessionArn ?? caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${role.arn}`);
 
-  const credentials = newTemporaryCredentials();
   const expiresMs = now + seconds * 1000;
-  await deps.store.sessions.createSession({
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    tokenHash: sessionTokenHash(credentials.sessionToken),
+  const credentials = await storeSession(deps, {
     kind: 'role',
     userName: caller.type === 'User' ? (caller.userName ?? null) : null,
     roleName: role.roleName,
