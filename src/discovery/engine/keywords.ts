@@ -174,53 +174,73 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
     }
     return out;
   };
+  const trie: Trie = { trans, term, first: FIRST, nonAsciiStarts };
   return {
     maxSpan,
     scan(text, regions) {
       const hits: number[][] = lists.map(() => []);
       const n = text.length;
-      const walk = (i: number): void => {
-        const cls = classOf(text.charCodeAt(i));
-        if (cls < 0 || trans[cls] === 0) return;
-        let node = trans[cls]!;
-        let j = i + 1;
-        let skipped = false;
-        while (true) {
-          if (!skipped) { const t = term[node]; if (t !== undefined) for (const li of t) hits[li]!.push(j); }
-          if (j >= n) break;
-          const d = text.charCodeAt(j);
-          const dc = classOf(d);
-          if (dc >= 0) {
-            const next = trans[node * CLASSES + dc]!;
-            if (next === 0) break;
-            node = next;
-            j++;
-            skipped = false;
-          } else if (!skipped && skippable(d)) {
-            skipped = true;
-            j++;
-          } else {
-            break;
-          }
-        }
-      };
-      const run = (from: number, to: number): void => {
-        let prevAlnum = from > 0 && isAlnum(text.charCodeAt(from - 1));
-        for (let i = from; i < to; i++) {
-          const c = text.charCodeAt(i);
-          // Only word starts whose first char can begin a keyword open a walk.
-          if (c < 128) {
-            if (!prevAlnum && FIRST[c] === 1) walk(i);
-            prevAlnum = ALNUM[c] === 1;
-          } else {
-            if (!prevAlnum && nonAsciiStarts) walk(i);
-            prevAlnum = false;
-          }
-        }
-      };
-      if (regions === undefined) run(0, n);
-      else for (let r = 0; r + 1 < regions.length; r += 2) run(Math.max(0, regions[r]!), Math.min(n, regions[r + 1]!));
+      if (regions === undefined) gateRun(trie, text, 0, n, hits);
+      else for (let r = 0; r + 1 < regions.length; r += 2) gateRun(trie, text, Math.max(0, regions[r]!), Math.min(n, regions[r + 1]!), hits);
       return sortHits(hits);
     },
   };
+}
+
+/** The keyword gate's automaton (see createKeywordGate). */
+interface Trie {
+  trans: Int32Array;
+  term: Array<number[] | undefined>;
+  first: Uint8Array;
+  nonAsciiStarts: boolean;
+}
+
+/**
+ * Walks the word starts of text[from, to) through the trie, recording keyword ends in `hits`.
+ * Module-level functions (not closures made per call) so V8 keeps one optimized, inlined copy.
+ */
+function gateRun(trie: Trie, text: string, from: number, to: number, hits: number[][]): void {
+  const first = trie.first;
+  let prevAlnum = from > 0 && isAlnum(text.charCodeAt(from - 1));
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // Only word starts whose first char can begin a keyword open a walk.
+    if (c < 128) {
+      if (!prevAlnum && first[c] === 1) gateWalk(trie, text, i, hits);
+      prevAlnum = ALNUM[c] === 1;
+    } else {
+      if (!prevAlnum && trie.nonAsciiStarts) gateWalk(trie, text, i, hits);
+      prevAlnum = false;
+    }
+  }
+}
+
+/** Follows the trie from the word start at `i`, skipping single separators between chars. */
+function gateWalk(trie: Trie, text: string, i: number, hits: number[][]): void {
+  const trans = trie.trans;
+  const term = trie.term;
+  const n = text.length;
+  const cls = classOf(text.charCodeAt(i));
+  if (cls < 0 || trans[cls] === 0) return;
+  let node = trans[cls]!;
+  let j = i + 1;
+  let skipped = false;
+  while (true) {
+    if (!skipped) { const t = term[node]; if (t !== undefined) for (let k = 0; k < t.length; k++) hits[t[k]!]!.push(j); }
+    if (j >= n) break;
+    const d = text.charCodeAt(j);
+    const dc = classOf(d);
+    if (dc >= 0) {
+      const next = trans[node * CLASSES + dc]!;
+      if (next === 0) break;
+      node = next;
+      j++;
+      skipped = false;
+    } else if (!skipped && skippable(d)) {
+      skipped = true;
+      j++;
+    } else {
+      break;
+    }
+  }
 }
