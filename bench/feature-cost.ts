@@ -12,11 +12,11 @@
  * fdatasync) before the reply.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cleanEnv, initDataDir } from '../test/integration/harness.js';
+import { cleanEnv, initDataDir, type Credentials } from '../test/integration/harness.js';
 import { createRawClient } from './load/raw-client.js';
 import { prepareObjects, runLoad } from './load/runner.js';
 import type { LoadResult } from './load/types.js';
@@ -30,7 +30,7 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean' }, size: { ty
 const quick = values.quick === true;
 const size = Number(values.size ?? 4096);
 const concurrency = Number(values.concurrency ?? 32);
-const seconds = Number(values.seconds ?? (quick ? 2 : 5));
+const seconds = Number(values.seconds ?? (quick ? 1 : 5));
 const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const GOAL = 15;
 
@@ -41,9 +41,16 @@ interface Server {
   dir: string;
 }
 
-async function start(mode: Variant): Promise<Server> {
+/** One `coffer init` (a whole CLI start-up) for all four servers: each gets a copy of its data directory. */
+async function initTemplate(): Promise<{ dir: string; creds: Credentials }> {
+  const dir = await mkdtemp(join(tmpdir(), 'coffer-bench-template-'));
+  return { dir, creds: await initDataDir(join(dir, 'data')) };
+}
+
+async function start(mode: Variant, template: { dir: string; creds: Credentials }): Promise<Server> {
   const dir = await mkdtemp(join(tmpdir(), `coffer-bench-${mode}-`));
-  const creds = await initDataDir(join(dir, 'data'));
+  await cp(join(template.dir, 'data'), join(dir, 'data'), { recursive: true });
+  const creds = { ...template.creds, caCertFile: template.creds.caCertFile.replace(template.dir, dir) };
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'feature-switch-server.ts'), join(dir, 'data'), mode], { cwd: ROOT, env: cleanEnv({ COFFER_LOG_LEVEL: 'error' }), stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((ok, fail) => {
     let out = '';
@@ -76,18 +83,25 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const payload = Buffer.alloc(Math.max(size, 1), 0x61);
-  const servers: Server[] = [];
-  for (const v of VARIANTS) servers.push(await start(v));
+  // Started together: start-up is mostly waiting on child processes, not measured.
+  const template = await initTemplate();
+  const started = await Promise.allSettled(VARIANTS.map((v) => start(v, template))).finally(() => rm(template.dir, { recursive: true, force: true }));
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map(stop));
+    throw failed.reason;
+  }
   const results = new Map<string, LoadResult[]>();
   const keep = (v: Variant, op: string, r: LoadResult) => results.set(`${v}:${op}`, [...(results.get(`${v}:${op}`) ?? []), r]);
   try {
     let run = 0;
-    for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.child.pid! });
+    for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: quick ? 300 : 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.child.pid! });
     for (let r = 0; r < rounds; r++) {
       const order = [...servers.slice(r % servers.length), ...servers.slice(0, r % servers.length)];
       for (const op of ['PUT', 'GET'] as const) {
         for (const s of order) {
-          const pool = op === 'GET' ? (await prepareObjects(s.client, 'bench', `get-${r}-`, size, 64, concurrency, payload)) : undefined;
+          const pool = op === 'GET' ? (await prepareObjects(s.client, 'bench', `get-${r}-`, size, quick ? concurrency : 64, concurrency, payload)) : undefined;
           const res = await runLoad({ system: s.mode, client: s.client, op, size, concurrency, durationMs: seconds * 1000, bucket: 'bench', payload, runId: `r${run++}`, serverPid: s.child.pid!, ...(pool ? { pool } : {}) });
           if (res.errors > 0) process.stderr.write(`${s.mode} ${op}: ${res.errors} errors: ${res.firstError ?? ''}\n`);
           keep(s.mode, op, res);

@@ -1,5 +1,5 @@
 /**
- * Large-object benchmark: streams one object (2 GiB by default; --quick: 256 MiB) up and down
+ * Large-object benchmark: streams one object (5 GiB, the issue's size; --quick: 64 MiB) up and down
  * through a real Coffer server over TLS, and reports throughput with the server's peak RSS
  * (VmHWM) next to the object size, and next to a raw local-disk write+fsync of the same bytes
  * in the same run (the physical ceiling for a durable PUT on this machine).
@@ -59,7 +59,7 @@ export interface LargeObjectResult {
 }
 
 export async function benchLargeObject(opts: { quick: boolean }): Promise<LargeObjectResult> {
-  const size = (opts.quick ? 256 : 2048) * MiB;
+  const size = (opts.quick ? 64 : 5120) * MiB;
   const coffer = await startCoffer();
   try {
     const pid = coffer.process.pid!;

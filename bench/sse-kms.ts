@@ -20,11 +20,11 @@ import { createSegmentKeys, type WritePlan } from '../src/objects/segment-keys.j
 import { startCoffer } from '../test/integration/harness.js';
 
 const quick = process.argv.includes('--quick');
-const OBJECTS = quick ? 300 : 1500;
+const OBJECTS = quick ? 96 : 1500;
 const SIZE = 4096;
 const CONCURRENCY = 16;
 /** Modes run interleaved, round after round, and each reports its median round (fair under load). */
-const ROUNDS = 3;
+const ROUNDS = quick ? 1 : 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function pool(n: number, fn: (i: number) => Promise<void>): Promise<number> {
@@ -92,7 +92,7 @@ async function keyPaths(): Promise<Array<{ mode: string; sealUs: number; openUs:
     const port = createKmsDataKeys({ kms, authorize: () => undefined });
     const keys = createSegmentKeys({ envelope: createEnvelope({ masterKey }), kms: port, clock: { now: () => Date.now() } });
     const { Arn } = kms.createKey();
-    const n = quick ? 2000 : 10_000;
+    const n = quick ? 300 : 10_000;
     const plans: Array<[string, WritePlan]> = [
       ['SSE-S3', { mode: 'AES256' }],
       ['SSE-KMS', { mode: 'aws:kms', keyArn: Arn, context: null, bucketKey: false, bucket: 'b', key: 'k', caller: null }],

@@ -58,12 +58,12 @@ export function defaultSuiteOptions(quick: boolean): SuiteOptions {
     sizes: quick ? [4 * KiB, 1 * MiB] : [4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB, 64 * MiB],
     concurrency: quick ? 8 : 16,
     largeConcurrency: quick ? 4 : 8,
-    durationMs: quick ? 1000 : 6000,
+    durationMs: quick ? 500 : 6000,
     rounds: quick ? 1 : 2,
     smallSize: 4 * KiB,
     mixedSize: 1 * MiB,
     listObjects: quick ? 100 : 1000,
-    deleteObjects: quick ? 100 : 2000,
+    deleteObjects: quick ? 50 : 2000,
     highConcurrency: quick ? 0 : 64,
     compareSdk: true,
     log: (line) => process.stderr.write(line + '\n'),
@@ -123,13 +123,13 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   // The systems run as children in this process group: Ctrl-C (SIGINT to the group) stops them
   // too. A SIGTERM or SIGKILL to this process alone leaves them running (see bench/README.md).
   try {
-    for (const name of opts.systems) {
-      opts.log(`  starting ${name}`);
-      const sys = await startSystem(name);
-      const l: Live = { sys, clients: new Map(), created: new Map() };
-      live.set(name, l);
-      if (name !== 'nginx') await clientOf(l, opts.concurrency).createBucket(BUCKET);
-    }
+    // Started together (start-up is not measured and mostly waits on child processes); a system
+    // that fails to start fails the run once every started one is registered for stopping.
+    opts.log(`  starting ${opts.systems.join(', ')}`);
+    const started = await Promise.allSettled(opts.systems.map((name) => startSystem(name)));
+    for (const s of started) if (s.status === 'fulfilled') live.set(s.value.name, { sys: s.value, clients: new Map(), created: new Map() });
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    for (const l of live.values()) if (l.sys.name !== 'nginx') await clientOf(l, opts.concurrency).createBucket(BUCKET);
     const on = (names: SystemName[]) => names.filter((n) => live.has(n)).map((n) => live.get(n)!);
     const conc = (size: number) => (size > MiB ? opts.largeConcurrency : opts.concurrency);
 
