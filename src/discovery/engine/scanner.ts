@@ -12,7 +12,8 @@ import type { TextUnit } from '../types.js';
 import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { caseVariants, digitRuns, literalSpans, mapBack, materialize, mergeSpans, regexSpans, runSpans, type Compacted, type DigitRun, type Spans } from './windows.js';
+import { findRuns, runSpans, type RunTable } from './runs.js';
+import { caseVariants, literalSpans, mapBack, materialize, mergeSpans, planLiterals, regexSpans, type Compacted, type LiteralPlan, type Spans } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -78,6 +79,8 @@ interface Prepared {
   d: Detector;
   /** Literals to search (case variants expanded). */
   literals: readonly string[];
+  /** The literals grouped by search anchor. */
+  plan: LiteralPlan;
   /** Cache key of the digit-trigger compaction shared by detectors with the same trigger. */
   digitKey: string;
   kw: KeywordMatcher;
@@ -125,6 +128,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     index,
     d,
     literals: d.trigger.kind === 'literal' ? (d.trigger.caseInsensitive ? caseVariants(d.trigger.literals) : d.trigger.literals) : [],
+    plan: [],
     digitKey: d.trigger.kind === 'digits' ? digitKey(d.trigger) : '',
     kw: createKeywordMatcher(d.keywords, d.maxDistance, d.distanceTo ?? 'start'),
     neg: d.negativeKeywords && d.negativeKeywords.length > 0 ? createKeywordMatcher(d.negativeKeywords, Math.min(NEGATIVE_DISTANCE, d.maxDistance)) : null,
@@ -132,6 +136,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     gate: -1,
     reach: d.maxDistance,
   }));
+  for (const p of prepared) p.plan = planLiterals(p.literals);
   // Keyword-gated detectors share one keyword pass per batch (see KeywordGate).
   const gatedLists: Array<readonly string[]> = [];
   for (const p of prepared) {
@@ -193,7 +198,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       }
       for (const h of hits) ctxUnits[h]!.add(i);
     }
-    let runs: DigitRun[] | null = null;
+    let runs: RunTable | null = null;
     /** Whether a keyword of gated detector `p` ends in reach of [s, e) (`hits`), or a unit there has it in context. */
     const inReach = (p: Prepared, ctx: Set<number>, hits: Int32Array, s: number, e: number): boolean => {
       if (ctx.size > 0) {
@@ -215,7 +220,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (t.kind === 'digits') {
         let sp = digitSpans.get(p.digitKey);
         if (sp === undefined) {
-          runs ??= digitRuns(text);
+          runs ??= findRuns(text);
           sp = runSpans(text, runs, { ...t, minDigits: digitTier(t.minDigits) });
           digitSpans.set(p.digitKey, sp);
         }
@@ -227,7 +232,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         const key = t.accept === undefined ? `${t.before}|${t.after}|${p.literals.join('\u0000')}` : null;
         sp = key !== null ? literalCache.get(key) ?? null : null;
         if (sp === null) {
-          sp = literalSpans(text, p.literals, t.before, t.after, t.accept);
+          sp = literalSpans(text, p.plan, t.before, t.after, t.accept);
           if (key !== null) literalCache.set(key, sp);
         }
       } else sp = t.kind === 'regex' ? regexSpans(text, t.pattern, t.before, t.after) : null;

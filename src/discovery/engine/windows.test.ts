@@ -1,24 +1,47 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createKeywordMatcher } from './keywords.js';
-import { anchorOf, caseVariants, compact, digitRuns, literalWindows, mapBack, runWindows, SEP } from './windows.js';
+import { findRuns, runSpans, type RunTable } from './runs.js';
+import { anchorOf, caseVariants, compact, literalWindows, mapBack, mergeSpans, SEP } from './windows.js';
+
+const runsOf = (r: RunTable): Array<[number, number, number]> => Array.from({ length: r.count }, (_, i) => [r.start[i]!, r.end[i]!, r.digits[i]!]);
+const slices = (t: string, spans: number[]): string[] => { const out: string[] = []; for (let i = 0; i < spans.length; i += 2) out.push(t.slice(spans[i], spans[i + 1])); return out; };
 
 describe('prefilter windows', () => {
   it('finds digit runs whose digits are at most three characters apart', () => {
     const t = 'call 415-555 2671 or 12 and year 1999 of AB 12 34 56 C';
-    assert.deepEqual(digitRuns(t).map((r) => [t.slice(r.start, r.end), r.digits]), [['415-555 2671', 10], ['12', 2], ['1999', 4], ['12 34 56', 6]]);
+    assert.deepEqual(runsOf(findRuns(t)).map(([s, e, d]) => [t.slice(s, e), d]), [['415-555 2671', 10], ['12', 2], ['1999', 4], ['12 34 56', 6]]);
+  });
+
+  it('ends digit runs at line ends and NULs (the separators between units of a batch)', () => {
+    const t = '12\n34 5\u00006 7a8b9';
+    assert.deepEqual(runsOf(findRuns(t)).map(([s, e, d]) => [t.slice(s, e), d]), [['12', 2], ['34 5', 3], ['6 7a8b9', 4]]);
+  });
+
+  it('finds the same runs as the reference regex on mixed text', () => {
+    const t = 'ab 1-2--3---4----5 x9y99 \n 0\u0000 1234567890123 a1b2c3d4 ..7..8...9';
+    const want = [...t.matchAll(/\d(?:[^\d\n\u0000]{0,3}\d)*/g)].map((m) => [m.index, m.index + m[0].length, m[0].replace(/\D/g, '').length]);
+    assert.deepEqual(runsOf(findRuns(t)), want);
   });
 
   it('widens runs to the surrounding words and one more word on each side', () => {
     const t = 'NINO: AB 12 34 56 C, thanks';
-    const [w] = runWindows(t, digitRuns(t), { minDigits: 6 });
-    assert.equal(t.slice(w![0], w![1]), ': AB 12 34 56 C,');
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 6 })), [': AB 12 34 56 C,']);
   });
 
   it('uses explicit margins and the accept filter when a trigger gives them', () => {
     const t = 'x 742 Evergreen Terrace and 12 ok';
-    const w = runWindows(t, digitRuns(t), { minDigits: 1, before: 1, after: 10, accept: (s, a, b) => s[b + 1] === 'E' && a >= 0 });
-    assert.deepEqual(w.map(([a, b]) => t.slice(a, b)), [' 742 Evergreen']);
+    const w = runSpans(t, findRuns(t), { minDigits: 1, before: 1, after: 10, accept: (s, a, b) => s[b + 1] === 'E' && a >= 0 });
+    assert.deepEqual(slices(t, w), [' 742 Evergreen']);
+  });
+
+  it('merges windows of runs closer than a few chars and keeps far ones apart', () => {
+    const t = `id 1234 and 5678${' filler'.repeat(10)} 9012`;
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 4 })), ['id 1234 and 5678 filler ', 'r filler 9012']);
+  });
+
+  it('merges unsorted, overlapping windows clamped to the text', () => {
+    assert.deepEqual(mergeSpans([50, 60, -5, 10, 12, 20, 55, 80], 70), [0, 20, 50, 70]);
   });
 
   it('compacts windows, merging close ones, and maps offsets back', () => {

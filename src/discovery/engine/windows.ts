@@ -2,10 +2,8 @@
  * The prefilter: cheap passes that find the few regions of a unit where a detector could match,
  * so detector regexes run on a small "compacted" text instead of the whole unit.
  *
- *   digit runs:  /\d/ jumps to the next digit; a run continues while the next digit is at most
- *                3 chars away; window = run widened to the surrounding word (+2 chars of prefix
- *                punctuation such as "+" or "(").
- *   literals:    indexOf per literal (case-insensitive literals use a lower-cased copy of the unit).
+ *   digit runs:  see runs.ts (found once per batch, windows shared by all digit tiers).
+ *   literals:    indexOf per literal (case-insensitive ones: lower, Capitalised and UPPER variants).
  *   regex:       a cheap global regex's hits.
  *   Windows closer than MERGE_GAP chars are merged; the rest are joined with SEP so no pattern
  *   match can span two windows, and offsets are mapped back with a binary search.
@@ -14,7 +12,6 @@
 /** Separator between windows in a compacted text. Detector patterns must not match it. */
 export const SEP = '\u0000\u0000';
 const MERGE_GAP = 8;
-const WORD_REACH = 40;
 
 export interface Compacted {
   text: string;
@@ -72,123 +69,6 @@ export function mapBack(c: Compacted, start: number, end: number): [number, numb
   return [start + o, end + o];
 }
 
-const isWord = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-/** Space, hyphen, dot, slash. */
-const isSep = (c: number): boolean => c === 32 || c === 45 || c === 46 || c === 47;
-
-/** A run of digits (consecutive digits at most 3 chars apart). */
-export interface DigitRun { start: number; end: number; digits: number }
-
-// Runs stop at line ends and NUL (the separators between units of a batch).
-const RUN = /\d(?:[^\d\n\u0000]{0,3}\d)*/g;
-
-/** All digit runs of a text, in order (one regex pass). */
-export function digitRuns(text: string): DigitRun[] {
-  const out: DigitRun[] = [];
-  RUN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RUN.exec(text)) !== null) {
-    const v = m[0];
-    let digits = 0;
-    for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c >= 48 && c <= 57) digits++; }
-    out.push({ start: m.index, end: m.index + v.length, digits });
-  }
-  return out;
-}
-
-type RunWindowOptions = { minDigits: number; before?: number; after?: number; accept?: (text: string, start: number, end: number) => boolean };
-
-/** Calls `emit(start, end)` with the window of each run that has `minDigits` digits and passes `accept`. */
-function eachRunWindow(text: string, runs: readonly DigitRun[], opts: RunWindowOptions, emit: (s: number, e: number) => void): void {
-  const n = text.length;
-  for (const r of runs) {
-    if (r.digits < opts.minDigits) continue;
-    if (opts.accept && !opts.accept(text, r.start, r.end)) continue;
-    if (opts.before !== undefined || opts.after !== undefined) {
-      emit(Math.max(0, r.start - (opts.before ?? 0)), Math.min(n, r.end + (opts.after ?? 0)));
-      continue;
-    }
-    // Widen to the surrounding word, then over one separator and one more word on each side
-    // (NINO "AB 12 34 56 C", DNI "12345678-Z", IBAN "DE89 3704…"), plus a char of punctuation.
-    let st = r.start;
-    const sMin = Math.max(0, r.start - WORD_REACH);
-    while (st > sMin && isWord(text.charCodeAt(st - 1))) st--;
-    if (st > 1 && isSep(text.charCodeAt(st - 1)) && isWord(text.charCodeAt(st - 2))) {
-      st--;
-      const sMin2 = Math.max(0, st - 12);
-      while (st > sMin2 && isWord(text.charCodeAt(st - 1))) st--;
-    }
-    st = Math.max(0, st - 2);
-    let e = r.end;
-    const eMax = Math.min(n, r.end + WORD_REACH);
-    while (e < eMax && isWord(text.charCodeAt(e))) e++;
-    if (e + 1 < n && isSep(text.charCodeAt(e)) && isWord(text.charCodeAt(e + 1))) {
-      e++;
-      const eMax2 = Math.min(n, e + 12);
-      while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
-    }
-    emit(st, Math.min(n, e + 1));
-  }
-}
-
-/** Windows for the runs that have `minDigits` digits and pass `accept` (see Trigger `digits`). */
-export function runWindows(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  eachRunWindow(text, runs, opts, (s, e) => { out.push([s, e]); });
-  return out;
-}
-
-/**
- * `compact(text, runWindows(text, runs, opts))` without a pair per window: windows come in start
- * order (runs are in order) and are merged as they come; out-of-order windows fall back to `compact`.
- */
-export function compactRuns(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Compacted {
-  const flat: number[] = [];
-  let sorted = true;
-  let last = -1;
-  eachRunWindow(text, runs, opts, (s, e) => {
-    if (s < last) sorted = false;
-    last = s;
-    flat.push(s, e);
-  });
-  if (!sorted) {
-    const w: Array<[number, number]> = [];
-    for (let i = 0; i < flat.length; i += 2) w.push([flat[i]!, flat[i + 1]!]);
-    return compact(text, w);
-  }
-  const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
-  if (flat.length === 0) return out;
-  const parts: string[] = [];
-  let pos = 0;
-  let curS = flat[0]!;
-  let curE = flat[1]!;
-  const flush = (): void => {
-    if (curE <= curS) return;
-    out.segStart.push(pos);
-    out.origStart.push(curS);
-    out.segLen.push(curE - curS);
-    parts.push(text.slice(curS, curE));
-    pos += curE - curS + SEP.length;
-  };
-  for (let i = 2; i < flat.length; i += 2) {
-    const s = flat[i]!;
-    const e = flat[i + 1]!;
-    if (s <= curE + MERGE_GAP) { if (e > curE) curE = e; continue; }
-    flush();
-    curS = s;
-    curE = e;
-  }
-  flush();
-  out.text = parts.length === 1 && parts[0]!.length === text.length ? text : parts.join(SEP);
-  return out;
-}
-
-/** Windows around runs of at least `minDigits` digits (word-widened). */
-export function digitWindows(text: string, minDigits: number): Array<[number, number]> {
-  return runWindows(text, digitRuns(text), { minDigits });
-}
-
 /** Relative frequency of characters in prose; indexOf is fastest when anchored on a rare one. */
 const COMMON = ' etaoinshrdlcumwfgypbvkjxqz';
 function rarity(c: string): number {
@@ -205,6 +85,40 @@ export function anchorOf(lit: string): { anchor: string; skip: number } {
   return { anchor: lit.slice(best), skip: best };
 }
 
+/** Literals grouped by their rarest-char anchor (one indexOf pass per anchor), built once per trigger. */
+export type LiteralPlan = ReadonlyArray<{ anchor: string; group: ReadonlyArray<{ len: number; skip: number; prefix: string }> }>;
+
+export function planLiterals(literals: readonly string[]): LiteralPlan {
+  const byAnchor = new Map<string, Array<{ len: number; skip: number; prefix: string }>>();
+  for (const lit of literals) {
+    const { anchor, skip } = anchorOf(lit);
+    const group = byAnchor.get(anchor) ?? [];
+    group.push({ len: lit.length, skip, prefix: lit.slice(0, skip) });
+    byAnchor.set(anchor, group);
+  }
+  return [...byAnchor].map(([anchor, group]) => ({ anchor, group }));
+}
+
+/** Calls `emit(start, end)` for the window around each occurrence of the planned literals. */
+function eachLiteralWindow(
+  haystack: string,
+  plan: LiteralPlan,
+  before: number,
+  after: number,
+  accept: ((text: string, index: number) => boolean) | undefined,
+  emit: (s: number, e: number) => void,
+): void {
+  for (const { anchor, group } of plan) {
+    for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
+      for (const { len, skip, prefix } of group) {
+        if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
+        if (accept !== undefined && !accept(haystack, i - skip)) continue;
+        emit(i - skip - before, i - skip + len + after);
+      }
+    }
+  }
+}
+
 /** Windows around each occurrence of the literals (literals sharing their rarest-char anchor share one search). */
 export function literalWindows(
   haystack: string,
@@ -214,22 +128,7 @@ export function literalWindows(
   accept?: (text: string, index: number) => boolean,
 ): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const byAnchor = new Map<string, Array<{ lit: string; skip: number; prefix: string }>>();
-  for (const lit of literals) {
-    const { anchor, skip } = anchorOf(lit);
-    const group = byAnchor.get(anchor) ?? [];
-    group.push({ lit, skip, prefix: lit.slice(0, skip) });
-    byAnchor.set(anchor, group);
-  }
-  for (const [anchor, group] of byAnchor) {
-    for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
-      for (const { lit, skip, prefix } of group) {
-        if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
-        if (accept !== undefined && !accept(haystack, i - skip)) continue;
-        out.push([i - skip - before, i - skip + lit.length + after]);
-      }
-    }
-  }
+  eachLiteralWindow(haystack, planLiterals(literals), before, after, accept, (s, e) => { out.push([s, e]); });
   return out;
 }
 
@@ -257,30 +156,6 @@ export function regexWindows(text: string, pattern: RegExp, before: number, afte
   return out;
 }
 
-/** The segments of a compacted text that `keep(origStart, origEnd)` accepts (same object when all are kept). */
-export function filterSegments(c: Compacted, keep: (origStart: number, origEnd: number) => boolean): Compacted {
-  const n = c.segStart.length;
-  let kept: number[] | null = null;
-  for (let i = 0; i < n; i++) {
-    const k = keep(c.origStart[i]!, c.origStart[i]! + c.segLen[i]!);
-    if (k && kept !== null) kept.push(i);
-    else if (!k && kept === null) { kept = []; for (let j = 0; j < i; j++) kept.push(j); }
-  }
-  if (kept === null) return c;
-  const out: Compacted = { text: '', segStart: [], origStart: [], segLen: [] };
-  const parts: string[] = [];
-  let pos = 0;
-  for (const i of kept) {
-    out.segStart.push(pos);
-    out.origStart.push(c.origStart[i]!);
-    out.segLen.push(c.segLen[i]!);
-    parts.push(c.text.slice(c.segStart[i]!, c.segStart[i]! + c.segLen[i]!));
-    pos += c.segLen[i]! + SEP.length;
-  }
-  out.text = parts.join(SEP);
-  return out;
-}
-
 /**
  * Merged trigger windows of a unit before their text is built: flat [start, end) pairs in
  * ascending order, windows closer than MERGE_GAP already merged. The engine keyword-gates spans
@@ -292,12 +167,7 @@ export type Spans = number[];
 export function mergeSpans(flat: number[], n: number): Spans {
   let sorted = true;
   for (let i = 2; i < flat.length && sorted; i += 2) sorted = flat[i - 2]! <= flat[i]!;
-  let pairs = flat;
-  if (!sorted) {
-    const idx = Array.from({ length: flat.length / 2 }, (_, i) => i).sort((a, b) => flat[2 * a]! - flat[2 * b]!);
-    pairs = new Array<number>(flat.length);
-    idx.forEach((k, i) => { pairs[2 * i] = flat[2 * k]!; pairs[2 * i + 1] = flat[2 * k + 1]!; });
-  }
+  const pairs = sorted ? flat : sortPairs(flat);
   const out: Spans = [];
   if (pairs.length === 0) return out;
   let curS = Math.max(0, pairs[0]!);
@@ -314,17 +184,33 @@ export function mergeSpans(flat: number[], n: number): Spans {
   return out;
 }
 
-/** Spans of the digit-run windows (see `runWindows`). */
-export function runSpans(text: string, runs: readonly DigitRun[], opts: RunWindowOptions): Spans {
-  const flat: number[] = [];
-  eachRunWindow(text, runs, opts, (s, e) => { flat.push(s, e); });
-  return mergeSpans(flat, text.length);
+/**
+ * Flat pairs sorted by start (clamped at 0 first, which changes no merge): a typed-array sort of
+ * start * 2^20 + pair index, instead of a comparator call per comparison.
+ */
+function sortPairs(flat: readonly number[]): number[] {
+  const m = flat.length >> 1;
+  const out = new Array<number>(flat.length);
+  if (m >= 1 << 20) {
+    const idx = Array.from({ length: m }, (_, i) => i).sort((a, b) => flat[2 * a]! - flat[2 * b]!);
+    idx.forEach((k, i) => { out[2 * i] = flat[2 * k]!; out[2 * i + 1] = flat[2 * k + 1]!; });
+    return out;
+  }
+  const keys = new Float64Array(m);
+  for (let i = 0; i < m; i++) keys[i] = Math.max(0, flat[2 * i]!) * 1048576 + i;
+  keys.sort();
+  for (let i = 0; i < m; i++) {
+    const k = keys[i]! % 1048576;
+    out[2 * i] = Math.max(0, flat[2 * k]!);
+    out[2 * i + 1] = flat[2 * k + 1]!;
+  }
+  return out;
 }
 
-/** Spans of the literal windows (see `literalWindows`). */
-export function literalSpans(text: string, literals: readonly string[], before: number, after: number, accept?: (text: string, index: number) => boolean): Spans {
+/** Spans of the literal windows (see `literalWindows`) of a planned literal set. */
+export function literalSpans(text: string, plan: LiteralPlan, before: number, after: number, accept?: (text: string, index: number) => boolean): Spans {
   const flat: number[] = [];
-  for (const [s, e] of literalWindows(text, literals, before, after, accept)) flat.push(s, e);
+  eachLiteralWindow(text, plan, before, after, accept, (s, e) => { flat.push(s, e); });
   return mergeSpans(flat, text.length);
 }
 
