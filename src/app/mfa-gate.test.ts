@@ -8,10 +8,10 @@ const mfaSession = { ...longTerm, session: { createdMs: 0, expiresMs: 1, mfaAuth
 
 describe('the mfa setting', () => {
   it('under privileged, needs MFA for IAM changes, bucket deletion, version deletion, policy and KMS administration but not for data or reads', () => {
-    for (const a of ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:PutUserPolicy', 's3:DeleteBucket', 's3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 'kms:ScheduleKeyDeletion', 'kms:CreateKey']) {
+    for (const a of ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:PutUserPolicy', 's3:DeleteBucket', 's3:DeleteObjectVersion', 's3:PutBucketPolicy', 's3:PutBucketVersioning', 'kms:ScheduleKeyDeletion', 'kms:CreateKey', 'coffer:ReleaseQuarantinedObject']) {
       assert.equal(needsMfa('privileged', a), true, a);
     }
-    for (const a of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:CreateBucket', 'iam:ListUsers', 'iam:GetPolicy', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'cloudtrail:LookupEvents']) {
+    for (const a of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:CreateBucket', 'iam:ListUsers', 'iam:GetPolicy', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'cloudtrail:LookupEvents', 'coffer:GetQuarantinedObject']) {
       assert.equal(needsMfa('privileged', a), false, a);
     }
   });

@@ -3,8 +3,9 @@
  *
  *   optional   : nothing beyond policies
  *   privileged : (default) IAM changes, access-key and bucket-policy changes, bucket deletion,
- *                deletion of object versions, versioning/encryption/public-access changes, and
- *                audit, KMS and Macie administration need an MFA session
+ *                deletion of object versions, versioning/encryption/public-access changes,
+ *                releasing a quarantined object, and audit, KMS and Macie administration need
+ *                an MFA session
  *   required   : every request needs an MFA session
  *
  *   always allowed without MFA: enrolling a device (Create/Enable/Resync/List MFA devices),
@@ -58,6 +59,8 @@ export function needsMfa(mode: MfaMode, action: string): boolean {
   if (mode === 'required') return true;
   const [service, op = ''] = action.split(':') as [string, string?];
   if (service === 's3') return PRIVILEGED_S3.has(action);
+  // Releasing an object that discovery quarantined is privileged like a bucket-policy change.
+  if (service === 'coffer') return action === 'coffer:ReleaseQuarantinedObject';
   if (service === 'iam' || service === 'cloudtrail' || service === 'macie2') return !READ_ONLY.test(op);
   if (service === 'kms') return !READ_ONLY.test(op) && !KMS_DATA.test(op);
   return false;

@@ -21,7 +21,8 @@ import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { PublicAccessBlock } from '../objects/index.js';
 import type { S3Operation, S3OperationName } from '../http/s3/operations.js';
 import type { Target } from '../http/s3/router.js';
-import { bucketOfArn, createBucketPolicyCache, requestChecks, tlsProtocolOf } from './s3-authorize.js';
+import { bucketOfArn, createBucketPolicyCache, existingTagsFor, QUARANTINE_READS, quarantineRefusal, requestChecks, tlsProtocolOf } from './s3-authorize.js';
+import { isQuarantined } from '../macie/quarantine.js';
 
 export interface AnonymousAuthorizerDeps {
   clock: Clock;
@@ -30,6 +31,8 @@ export interface AnonymousAuthorizerDeps {
   bucketPolicy: (bucket: string) => Promise<string | null>;
   /** The Block Public Access settings in force for a bucket (bucket and account combined). */
   publicAccessBlock: (bucket: string) => Promise<PublicAccessBlock>;
+  /** Tags of a stored object version: a quarantined version (coffer:quarantine=active) is never read anonymously. */
+  objectTags?: (bucket: string, key: string, versionId: string | null) => Promise<Readonly<Record<string, string>> | null>;
 }
 
 function denied(message: string, decision: EvaluationResult): CofferError {
@@ -41,7 +44,7 @@ export function createAnonymousS3Authorizer(deps: AnonymousAuthorizerDeps) {
   return async (op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean, req: IncomingMessage): Promise<EvaluationResult> => {
     const none: EvaluationResult = { decision: 'ImplicitDeny', matched: [] };
     if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') throw denied('Access Denied', none);
-    const { query, header, checks } = requestChecks(op, target, req);
+    const { query, header, checks, copySource } = requestChecks(op, target, req);
     const ua = req.headers['user-agent'];
     const global = globalConditionKeys({
       principal: null,
@@ -63,6 +66,9 @@ export function createAnonymousS3Authorizer(deps: AnonymousAuthorizerDeps) {
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: null, action: check.action, tlsProtocol }) };
       const result = evaluateForPrincipal(null, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies: [policy.compiled] });
       if (result.decision !== 'Allow') throw denied(`Access Denied: anonymous callers may not perform ${check.action} on ${check.resource}.`, result);
+      if (QUARANTINE_READS.has(check.action) && isQuarantined(await existingTagsFor(deps.objectTags, check, query, copySource))) {
+        throw denied(quarantineRefusal('an anonymous caller'), none);
+      }
       matched.push(...result.matched);
     }
     return { decision: 'Allow', matched };

@@ -21,6 +21,7 @@ import { evaluateForPrincipal } from '../http/iam/index.js';
 import type { S3Operation, S3OperationName } from '../http/s3/operations.js';
 import type { Target } from '../http/s3/router.js';
 import { compileBucketPolicy, isPublicPolicy } from '../http/s3/handlers/bucket-policy.js';
+import { isQuarantined, QUARANTINE_TAG, READ_QUARANTINED_ACTION, RELEASE_QUARANTINED_ACTION } from '../macie/quarantine.js';
 
 /** Most compiled bucket policies kept in memory; least recently stored ones are dropped first. */
 const POLICY_CACHE_SIZE = 1024;
@@ -83,7 +84,7 @@ export function requestChecks(op: S3Operation, target: Target, req: IncomingMess
     tagging: header('x-amz-tagging') !== undefined,
     bypassGovernance: header('x-amz-bypass-governance-retention') === 'true',
   });
-  return { query, header, checks };
+  return { query, header, checks, copySource };
 }
 
 /** TLS protocol of the request's connection ('TLSv1.3'), or null over plain HTTP. */
@@ -115,12 +116,12 @@ export function createS3Authorizer(deps: {
     // Operations Coffer does not implement answer 501 for authenticated callers.
     if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') return null;
     const caller = auth.principal as IamCaller;
-    const { query, header, checks } = requestChecks(op, target, req);
+    const { query, header, checks, copySource } = requestChecks(op, target, req);
     const tlsProtocol = tlsProtocolOf(req, secureTransport);
     const global = callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region: deps.region });
     const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
-      const existingObjectTags = await existingTagsFor(deps.objectTags, check, query);
+      const existingObjectTags = await existingTagsFor(deps.objectTags, check, query, copySource);
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol, ...(existingObjectTags ? { existingObjectTags } : {}) }) };
       const resourcePolicies = await policiesFor(bucketOfArn(check.resource));
       const result = evaluateForPrincipal(caller, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies });
@@ -131,9 +132,27 @@ export function createS3Authorizer(deps: {
         });
       }
       matched.push(...result.matched);
+      // Quarantined by discovery: reading the data needs coffer:GetQuarantinedObject as well.
+      if (QUARANTINE_READS.has(check.action) && isQuarantined(existingObjectTags)) {
+        const q = evaluateForPrincipal(caller, { action: READ_QUARANTINED_ACTION, resource: check.resource, conditionKeys: keys, resourcePolicies });
+        if (q.decision !== 'Allow') throw new CofferError('auth.access_denied', { message: quarantineRefusal(caller.arn ?? 'the caller'), details: { decision: q } });
+        matched.push(...q.matched);
+      }
     }
     return { decision: 'Allow', matched };
   };
+}
+
+/** Checks that read an object version's data (GetObject, HeadObject, copy sources). */
+export const QUARANTINE_READS = new Set(['s3:GetObject', 's3:GetObjectVersion']);
+
+/** The refusal of a quarantined read, with what to do next (no bucket, key or value echoed). */
+export function quarantineRefusal(who: string): string {
+  return (
+    `Access Denied: this object version is quarantined because sensitive data was found in it (tag ${QUARANTINE_TAG}=active). ` +
+    `${who} needs ${READ_QUARANTINED_ACTION} in addition to s3:GetObject to read it, or an administrator (allowed ${RELEASE_QUARANTINED_ACTION}, with an MFA session) releases it: ` +
+    `aws s3api put-object-tagging --bucket BUCKET --key KEY --tagging 'TagSet=[{Key=${QUARANTINE_TAG},Value=released}]'. The finding is listed by aws macie2 list-findings.`
+  );
 }
 
 /** Actions on an existing object version whose requests carry s3:ExistingObjectTag/<key> (as S3). */
@@ -143,16 +162,27 @@ const EXISTING_TAG_ACTIONS = new Set([
 ]);
 
 /** The stored object's tags when the check is on an existing object and a lookup is wired; else null. */
-async function existingTagsFor(
+export async function existingTagsFor(
   lookup: ((bucket: string, key: string, versionId: string | null) => Promise<Readonly<Record<string, string>> | null>) | undefined,
   check: { action: string; resource: string },
   query: URLSearchParams,
+  copySource: string | null,
 ): Promise<Readonly<Record<string, string>> | null> {
   if (!lookup || !EXISTING_TAG_ACTIONS.has(check.action)) return null;
   const m = /^arn:aws:s3:::([^/]+)\/(.+)$/.exec(check.resource);
   if (!m) return null;
   // A missing bucket or version has no tags; the handler then answers NoSuchBucket / NoSuchKey.
-  return lookup(m[1]!, m[2]!, query.get('versionId')).catch(() => null);
+  return lookup(m[1]!, m[2]!, versionOf(check, query, copySource)).catch(() => null);
+}
+
+/** The version a check is on: the copy source's ?versionId= for the source check, else the request's versionId. */
+function versionOf(check: { resource: string }, query: URLSearchParams, copySource: string | null): string | null {
+  if (copySource !== null) {
+    const q = copySource.indexOf('?');
+    const path = q < 0 ? copySource : copySource.slice(0, q);
+    if (check.resource === `arn:aws:s3:::${path}`) return q < 0 ? null : new URLSearchParams(copySource.slice(q + 1)).get('versionId');
+  }
+  return query.get('versionId');
 }
 
 /** The bucket an S3 ARN (arn:aws:s3:::bucket[/key]) names, or null for '*' and other ARNs. */

@@ -38,6 +38,7 @@ import { createAuditHook } from './audit-hook.js';
 import { startAuditExport } from './audit-export.js';
 import { openDiscovery, type Discovery } from '../macie/index.js';
 import { macieService } from './macie-route.js';
+import { discoveryAuditSink, loadWebhookSettings, quarantinePort } from './discovery-actions.js';
 import { join } from 'node:path';
 
 export interface RunningCoffer {
@@ -98,7 +99,10 @@ export async function startCoffer(
 
     const envelope = createEnvelope({ masterKey: master });
     // Sensitive-data discovery: every version the object service commits is queued for classification.
-    discovery = openDiscovery({ path: join(paths.root, 'macie', 'macie.db'), masterKey: master, metadata, clock, logger, settings: config.discovery });
+    discovery = openDiscovery({
+      path: join(paths.root, 'macie', 'macie.db'), masterKey: master, metadata, clock, logger,
+      settings: { ...config.discovery, webhook: await loadWebhookSettings(config.discovery.webhook) },
+    });
     // SSE-KMS: the object service reaches the KMS (opened below, with the account id) through this port.
     const kmsDataKeys = lateKmsDataKeys();
     const objects = createObjectService({ kms: kmsDataKeys.port, metadata: discovery.metadata, blobs, envelope, clock, region: config.region, limits: { maxObjectSize: config.limits.maxObjectSize }, benchmarkOnlyPlaintextBodies: opts.benchmarkOnlyDisableEncryption === true });
@@ -168,10 +172,13 @@ export async function startCoffer(
         region: config.region,
         bucketPolicy: async (bucket) => (await metadata.getBucket(bucket))?.policy ?? null,
         publicAccessBlock: async (bucket) => effectivePublicAccessBlock((await metadata.getBucket(bucket))?.publicAccessBlock, await iamStore.getAccountPublicAccessBlock()),
+        objectTags: async (b, k, v) => (await metadata.getVersion(b, k, v ?? undefined))?.tags ?? null,
       }),
       account: accountPublicAccessBlock(iamStore),
       // MFA Delete on versioned buckets: flags and x-amz-mfa checks in the identity store.
       mfaDelete: createMfaDeletePort({ store: iamStore, objects }),
+      // Releasing versions discovery quarantined (coffer:ReleaseQuarantinedObject, MFA-privileged).
+      quarantine: quarantinePort(metadata),
       clock,
       region: config.region,
       baseDomain: config.baseDomain ?? null,
@@ -182,7 +189,8 @@ export async function startCoffer(
       logger,
       beforeReply: createAuditHook(trail, { accountId: identity.accountId, region: config.region }),
     });
-    await discovery.start({ objects, accountId: identity.accountId, region: config.region });
+    // Findings, quarantines, job runs and notifications are audit events too (AwsServiceEvent).
+    await discovery.start({ objects, accountId: identity.accountId, region: config.region, record: discoveryAuditSink(trail, { accountId: identity.accountId, region: config.region, clock }) });
     // Every non-S3 API registers one service definition; the SigV4 credential scope picks it.
     const serviceDeps = { findSecret, clock, regions: [...new Set([config.region, 'us-east-1'])], logger, trail, accountId: identity.accountId };
     const services: ServiceDefinition[] = [

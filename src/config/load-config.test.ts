@@ -164,6 +164,10 @@ const INVALID: Record<string, string> = {
   'discovery.cpuPercent': '0',
   'discovery.concurrency': '65',
   'discovery.tagObjects': 'perhaps',
+  'discovery.quarantine': '*=severe',
+  'discovery.webhook.urls': 'https://user:pw@hooks.example.com/x',
+  'discovery.webhook.secretFile': 'a\0b',
+  'discovery.webhook.minSeverity': 'critical',
   'guards.freeFormFields': 'sometimes',
   'guards.objectKeyNames': 'photos=maybe',
 };

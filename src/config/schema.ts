@@ -2,6 +2,7 @@
 // file, CLI) and its textual form (environment variables), so a single parse validates all
 // sources. Issue messages say what was expected and never contain the offending value.
 import { z } from 'zod';
+import { unsafeUrlReason } from '../guards/url.js';
 import {
   isCertificateName, isHostname, parseBoolean, parseDuration, parseList, parseListen, parseSize,
   type ListenAddress, type Parsed,
@@ -120,6 +121,45 @@ const bucketModes = leaf<Record<string, string> | string, Readonly<Record<string
   return { ok: true, value: Object.freeze(out) };
 });
 
+/** Quarantine severities for discovery (src/macie/quarantine.ts): findings at or above it are quarantined. */
+export const QUARANTINE_LEVELS = ['off', 'low', 'medium', 'high'] as const;
+
+/** Per-bucket quarantine levels, '*' for every other bucket: an object or the text "*=high,payroll=medium". */
+const bucketLevels = leaf<Record<string, string> | string, Readonly<Record<string, (typeof QUARANTINE_LEVELS)[number]>>>((v) => {
+  let entries: Array<[string, unknown]>;
+  if (typeof v === 'string') {
+    entries = [];
+    for (const part of parseList(v)) {
+      const i = part.indexOf('=');
+      if (i <= 0) return { ok: false, error: 'expected bucket=level pairs separated by commas (* for every bucket; level: off, low, medium or high)' };
+      entries.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+    }
+  } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    entries = Object.entries(v);
+  } else {
+    return { ok: false, error: 'expected an object of bucket names (or *) to levels (off, low, medium, high)' };
+  }
+  const out: Record<string, (typeof QUARANTINE_LEVELS)[number]> = {};
+  for (const [bucket, level] of entries) {
+    if (bucket !== '*' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { ok: false, error: 'expected bucket names (3-63 lower-case letters, digits, dots, hyphens) or *' };
+    if (typeof level !== 'string' || !(QUARANTINE_LEVELS as readonly string[]).includes(level)) return { ok: false, error: 'expected each level to be off, low, medium or high' };
+    out[bucket] = level as (typeof QUARANTINE_LEVELS)[number];
+  }
+  return { ok: true, value: Object.freeze(out) };
+});
+
+/** Webhook URLs: https only, no credentials in the URL (checked by the URL guard; the URL is never echoed). */
+const webhookUrls = leaf<string[] | string, string[]>((v) => {
+  const list = typeof v === 'string' ? parseList(v) : v;
+  if (!Array.isArray(list) || !list.every((u) => typeof u === 'string')) return { ok: false, error: 'expected a list of https:// URLs' };
+  if (list.length > 10) return { ok: false, error: 'expected at most 10 URLs' };
+  for (const [i, u] of list.entries()) {
+    const why = unsafeUrlReason(u, { what: `entry ${i + 1}` });
+    if (why !== null) return { ok: false, error: why };
+  }
+  return { ok: true, value: [...new Set(list)] };
+});
+
 /** MFA enforcement: every request, privileged changes only (default), or as policies say. */
 export const MFA_MODES = ['required', 'privileged', 'optional'] as const;
 
@@ -230,6 +270,14 @@ export const configSchema = z
         cpuPercent: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 100, 'a percentage')).default(50),
         concurrency: leaf<number | string, number>((v) => ranged(typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN, 1, 64, 'an integer')).default(2),
         tagObjects: bool.default(false),
+        quarantine: bucketLevels.default({}),
+        webhook: z
+          .strictObject({
+            urls: webhookUrls.default([]),
+            secretFile: nonEmptyPath.optional(),
+            minSeverity: oneOf(['low', 'medium', 'high'] as const).default('low'),
+          })
+          .prefault({}),
       })
       .prefault({}),
   })
@@ -249,6 +297,9 @@ export const configSchema = z
     }
     if (c.fips.mode !== 'off' && c.fips.listen.port !== 0 && c.fips.listen.port === c.listen.port && c.fips.listen.host === c.listen.host) {
       ctx.addIssue({ code: 'custom', path: ['fips', 'listen'], message: 'must differ from listen (the FIPS endpoint is a second listener)', input: undefined });
+    }
+    if (c.discovery.webhook.urls.length > 0 && c.discovery.webhook.secretFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['discovery', 'webhook', 'secretFile'], message: 'required when discovery.webhook.urls is set (notifications are signed; create one with: openssl rand -hex 32 > webhook.secret)', input: undefined });
     }
     const l = c.limits;
     if (l.requestTimeoutMs !== 0 && l.headersTimeoutMs > l.requestTimeoutMs) {

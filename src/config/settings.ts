@@ -65,6 +65,10 @@ const ROWS: Row[] = [
   ['discovery.cpuPercent', '50', 'Share of one CPU core (1-100) that classification may use, so request serving is never starved.'],
   ['discovery.concurrency', '2', 'Object versions classified at the same time (1-64).'],
   ['discovery.tagObjects', 'false', 'Tag classified object versions coffer:sensitivity (high, medium, low, none, unknown; pending until classified) and coffer:types, for policies on s3:ExistingObjectTag; clients cannot set or remove coffer:* tags.'],
+  ['discovery.quarantine', '{}', 'Quarantine object versions whose finding reaches a severity: {"*": "high", "payroll": "medium"} in the config file, *=high,payroll=medium in the environment (off, low, medium, high). Reading them then needs coffer:GetQuarantinedObject; an administrator releases one with put-object-tagging coffer:quarantine=released (coffer:ReleaseQuarantinedObject, MFA). A job\'s coffer:quarantine tag overrides it for that job\'s findings.'],
+  ['discovery.webhook.urls', '[]', 'HTTPS URLs that receive each new finding (EventBridge-shaped JSON, signed, retried with back-off; comma-separated in env). No credentials in the URL; never echoed in messages.', { secret: true }],
+  ['discovery.webhook.secretFile', '(none)', 'File holding the shared secret that signs notifications (x-coffer-signature: t=..,v1=HMAC-SHA256(secret, t + "." + body)); at least 32 characters, e.g. openssl rand -hex 32.', { isPath: true }],
+  ['discovery.webhook.minSeverity', 'low', 'Notify findings of this severity and above: low, medium or high.'],
 ];
 
 /** COFFER_ + the path in SCREAMING_SNAKE case. */

@@ -20,8 +20,9 @@ export interface CaptureOptions {
   /** Whether new versions are queued (discovery.onWrite); deletions are tracked either way. */
   onWrite: boolean;
   /**
-   * The system owns coffer:* object tags (discovery.tagObjects): tags clients send under that
-   * prefix are dropped, stored ones are kept, and new versions start as coffer:sensitivity=pending.
+   * New versions start as coffer:sensitivity=pending (discovery.tagObjects). Whatever the setting,
+   * the system owns coffer:* object tags: tags clients send under that prefix are dropped and
+   * stored ones are kept.
    */
   tagObjects?: boolean;
   /** Called after versions were queued (wakes the worker). */
@@ -45,10 +46,12 @@ export function captureWrites(metadata: MetadataStore, opts: CaptureOptions): Me
     }
   };
   const tagged = opts.tagObjects === true;
+  // Clients never write coffer:* tags (a copied or forged coffer:quarantine=released would escape
+  // quarantine); new versions start without them, or as pending when tagging is on.
   const withSystemTags = (record: ObjectVersionRecord): ObjectVersionRecord =>
-    tagged && !record.isDeleteMarker
-      ? { ...record, tags: { ...userTags(record.tags), ...(opts.onWrite ? { [SENSITIVITY_TAG]: 'pending' } : {}) } }
-      : record;
+    record.isDeleteMarker
+      ? record
+      : { ...record, tags: { ...userTags(record.tags), ...(tagged && opts.onWrite ? { [SENSITIVITY_TAG]: 'pending' } : {}) } };
   const wrapped: Partial<MetadataStore> = {
     async putVersion(input, options) {
       const record = withSystemTags(input);
@@ -77,7 +80,6 @@ export function captureWrites(metadata: MetadataStore, opts: CaptureOptions): Me
       return r;
     },
     async setTags(bucket, key, versionId, tags) {
-      if (!tagged) return metadata.setTags(bucket, key, versionId, tags);
       const current = await metadata.getVersion(bucket, key, versionId);
       return metadata.setTags(bucket, key, versionId, { ...userTags(tags), ...systemTags(current?.tags ?? {}) });
     },

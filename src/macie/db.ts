@@ -45,6 +45,12 @@ const MIGRATIONS: string[] = [
      kind TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
      client_token TEXT, body TEXT NOT NULL, PRIMARY KEY (kind, id));
    CREATE INDEX resources_by_kind ON resources (kind, created_at, id);`,
+  // The webhook outbox (webhooks.ts): a row per finding and URL, written with the finding.
+  `CREATE TABLE webhook_deliveries (
+     id TEXT PRIMARY KEY, url TEXT NOT NULL, finding_id TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_status INTEGER, last_error TEXT,
+     created_at INTEGER NOT NULL, delivered_at INTEGER);
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);`,
 ];
 
 /** Opens (creating when absent) the discovery database at `path` with a 32-byte key. */

@@ -35,6 +35,12 @@ export interface JobRunnerOptions {
   region: string;
   now: () => number;
   logger: Logger;
+  /** Before a job's finding is stored (quarantine); the job's tags choose the quarantine level. A failure skips the object. */
+  onFinding?(record: ObjectVersionRecord, finding: import('./finding.js').FindingRecord, job: JobDoc): Promise<void>;
+  /** In the transaction that stores a finding (the webhook outbox). */
+  withFinding?(finding: import('./finding.js').FindingRecord): void;
+  /** A run started, completed or stopped (paused, cancelled), for the audit trail. */
+  onRun?(job: JobDoc, what: 'started' | 'completed', progress: unknown): void;
   /** How often due scheduled jobs are looked for when nothing wakes the runner. */
   tickMs?: number;
 }
@@ -101,6 +107,7 @@ export function startJobRunner(opts: JobRunnerOptions): JobRunner {
       job = opts.jobs.mutate(job.jobId, (d) => {
         d.run = { runId: `${d.jobId}-${d.numberOfRuns + 1}`, startedAt: now, since, buckets, counted: false, bucketIndex: 0, keyMarker: null, progress: emptyProgress() };
       });
+      opts.onRun?.(job, 'started', null);
     }
     if (!job.run!.counted) {
       let objects = 0;
@@ -134,7 +141,8 @@ export function startJobRunner(opts: JobRunnerOptions): JobRunner {
           const read = await opts.objects.getObject({ bucket, key: r.key, versionId: r.versionId, conditions: {} });
           const { outcome, result } = await classifyRecord(ctx, read.record, read.open, { ...(bucketRecord ? { createdAt: bucketRecord.createdAt, owner: bucketRecord.owner } : {}) });
           if (outcome.finding) {
-            opts.store.insertFinding(outcome.finding);
+            if (opts.onFinding) await opts.onFinding(read.record, outcome.finding, job);
+            opts.store.insertFinding(outcome.finding, opts.withFinding);
             finding = true;
           }
           if (result.status === 'SKIPPED' || result.status === 'ERROR') skipped = statusReason(result) ?? 'UNABLE_TO_PARSE_FILE';
@@ -163,7 +171,7 @@ export function startJobRunner(opts: JobRunnerOptions): JobRunner {
         d.run!.keyMarker = null;
       });
     }
-    opts.jobs.mutate(job.jobId, (d) => {
+    const finished = opts.jobs.mutate(job.jobId, (d) => {
       if (d.jobStatus !== 'RUNNING') return;
       const now = opts.now();
       d.numberOfRuns++;
@@ -177,6 +185,7 @@ export function startJobRunner(opts: JobRunnerOptions): JobRunner {
         d.nextRunAt = nextRunAfter(d.scheduleFrequency!, now);
       }
     });
+    if (finished.jobStatus !== 'RUNNING' && finished.run === null) opts.onRun?.(finished, 'completed', finished.lastRun);
   }
 
   const loop = async (): Promise<void> => {

@@ -24,6 +24,9 @@ import { createJobs, type Jobs } from './jobs.js';
 import { startJobRunner, type JobRunner } from './job-runner.js';
 import { createTagAction } from './actions.js';
 import { revealOccurrences } from './reveal.js';
+import { quarantineLevel, quarantineVersion, reachesLevel, type QuarantineLevel } from './quarantine.js';
+import { enqueueNotifications, startWebhookDeliverer, type WebhookDeliverer, type WebhookSettings } from './webhooks.js';
+import type { FindingRecord } from './finding.js';
 
 export interface DiscoverySettings {
   /** Classify every new object version (discovery.onWrite). */
@@ -34,6 +37,18 @@ export interface DiscoverySettings {
   concurrency: number;
   /** Tag classified versions with coffer:sensitivity / coffer:types (discovery.tagObjects). */
   tagObjects?: boolean;
+  /** Quarantine severity per bucket, '*' for every other bucket (discovery.quarantine); absent: off. */
+  quarantine?: Readonly<Record<string, QuarantineLevel>>;
+  /** Finding notifications (discovery.webhook); absent or null: none. */
+  webhook?: WebhookSettings | null;
+}
+
+/** Something discovery did on its own (a finding, a quarantine, a job run, a notification), for the audit trail. */
+export interface DiscoveryEvent {
+  eventName: 'CreateFinding' | 'QuarantineObject' | 'ClassificationJobRunStarted' | 'ClassificationJobRunCompleted' | 'DeliverFindingNotification';
+  resources?: { type: string; ARN: string }[];
+  additionalEventData: Record<string, unknown>;
+  errorCode?: string;
 }
 
 export interface OpenDiscoveryOptions {
@@ -52,6 +67,8 @@ export interface StartDiscoveryOptions {
   region: string;
   /** After each on-write classification (actions). */
   onClassified?(record: ObjectVersionRecord, outcome: ClassificationOutcome): Promise<void>;
+  /** Records what discovery did on its own (audit trail); a rejection retries the classification. */
+  record?(event: DiscoveryEvent): Promise<void>;
 }
 
 export interface Discovery {
@@ -74,6 +91,8 @@ export interface Discovery {
   jobsIdle(): Promise<void>;
   /** Resolves once every queued version is classified (tests, benchmarks). */
   drained(): Promise<void>;
+  /** Resolves when no webhook delivery is due (tests). */
+  notificationsIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +109,7 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
   const scanner = createScanner({ detectors: managedDetectors(), hashKey });
   const budget = createCpuBudget(opts.settings.cpuPercent / 100);
   let worker: DiscoveryWorker | null = null;
+  let deliverer: WebhookDeliverer | null = null;
   let reconciling: Promise<void> | null = null;
   let closing = false;
   let reconciled = false;
@@ -132,15 +152,46 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
         origin: { originType: 'AUTOMATED_SENSITIVE_DATA_DISCOVERY' }, customArns: new Map(), objectTimeoutMs: 120_000,
       });
       const tag = opts.settings.tagObjects === true ? createTagAction(opts.metadata) : null;
-      const onClassified = tag || s.onClassified
-        ? async (record: ObjectVersionRecord, outcome: ClassificationOutcome) => {
-          if (tag) await tag(record, outcome);
-          if (s.onClassified) await s.onClassified(record, outcome);
+      const record = s.record ?? (async () => undefined);
+      // A finding: quarantine when it reaches the bucket's (or the job's) level, then the audit events.
+      const act = async (version: ObjectVersionRecord, finding: FindingRecord, jobTags?: Readonly<Record<string, string>>): Promise<void> => {
+        const level = quarantineLevel(opts.settings.quarantine ?? {}, version.bucket, jobTags);
+        const quarantined = reachesLevel(finding.severity, level) && (await quarantineVersion(opts.metadata, version));
+        const resources = [{ type: 'AWS::S3::Object', ARN: `arn:aws:s3:::${version.bucket}/${version.key}` }];
+        const types = (finding.body.classificationDetails as { result?: { sensitiveData?: { detections?: { type: string; count: number }[] }[] } } | undefined)?.result?.sensitiveData?.flatMap((d) => d.detections ?? []).map((d) => ({ type: d.type, count: d.count })) ?? [];
+        await record({
+          eventName: 'CreateFinding',
+          resources,
+          additionalEventData: { findingId: finding.id, findingType: finding.type, severity: finding.severity, originType: finding.originType, ...(finding.jobId ? { jobId: finding.jobId } : {}), versionId: version.versionId, detections: types, quarantined },
+        });
+        if (quarantined) {
+          await record({ eventName: 'QuarantineObject', resources, additionalEventData: { findingId: finding.id, severity: finding.severity, level, versionId: version.versionId } });
         }
+      };
+      const onClassified = async (version: ObjectVersionRecord, outcome: ClassificationOutcome) => {
+        if (tag) await tag(version, outcome);
+        if (outcome.finding) await act(version, outcome.finding);
+        if (s.onClassified) await s.onClassified(version, outcome);
+      };
+      const webhook = opts.settings.webhook && opts.settings.webhook.urls.length > 0 ? opts.settings.webhook : null;
+      const withFinding = (f: FindingRecord): void => {
+        enqueueNotifications(store.db, webhook, f, { accountId: s.accountId, region: s.region, now: opts.clock.now() });
+      };
+      deliverer = webhook
+        ? startWebhookDeliverer({
+          db: store.db, settings: webhook, now: () => opts.clock.now(), logger: opts.logger,
+          onOutcome: (o) => record({
+            eventName: 'DeliverFindingNotification',
+            additionalEventData: { deliveryId: o.deliveryId, findingId: o.findingId, webhookHost: o.host, state: o.state, attempts: o.attempts, lastStatus: o.lastStatus, lastError: o.lastError },
+            ...(o.state === 'failed' ? { errorCode: 'DeliveryFailed' } : {}),
+          }),
+        })
         : null;
       worker = startDiscoveryWorker({
         store, objects: s.objects, context, concurrency: opts.settings.concurrency, logger: opts.logger,
-        ...(onClassified ? { onClassified } : {}),
+        onClassified, withFinding, afterStored: (outcome) => {
+          if (outcome.finding) deliverer?.notify();
+        },
       });
       if (!run.clean && run.previousStart !== null && opts.settings.onWrite) {
         // Intents are written without their own fsync; after an unclean stop, what the previous run
@@ -166,16 +217,30 @@ export function openDiscovery(opts: OpenDiscoveryOptions): Discovery {
       jobs = createJobs({ store, identifiers: ids, accountId: s.accountId, region: s.region, now, onChange: () => runner?.notify() });
       runner = startJobRunner({
         store, jobs, identifiers: ids, metadata: opts.metadata, objects: s.objects, budget, accountId: s.accountId, region: s.region, now, logger: opts.logger,
+        onFinding: (version, finding, job) => act(version, finding, job.tags),
+        withFinding: (f) => {
+          withFinding(f);
+          queueMicrotask(() => deliverer?.notify());
+        },
+        onRun: (job, what, progress) => {
+          record({
+            eventName: what === 'started' ? 'ClassificationJobRunStarted' : 'ClassificationJobRunCompleted',
+            resources: [{ type: 'AWS::Macie2::ClassificationJob', ARN: job.jobArn }],
+            additionalEventData: { jobId: job.jobId, jobType: job.jobType, jobStatus: job.jobStatus, ...(progress ? { progress } : {}) },
+          }).catch((err: unknown) => opts.logger.error({ err: (err as Error).message }, 'could not record a classification job event'));
+        },
       });
     },
     drained: () => worker?.drained() ?? Promise.resolve(),
     jobsIdle: () => runner?.idle() ?? Promise.resolve(),
+    notificationsIdle: () => deliverer?.idle() ?? Promise.resolve(),
     reveal: (findingId) => revealOccurrences({ store, objects: started(objectsRef), jobs: started(jobs), identifiers: started(identifiers), scanner }, findingId),
     async close() {
       closing = true;
       await reconciling;
       await runner?.close();
       await worker?.close();
+      await deliverer?.close();
       // Stopped cleanly only when nothing is left to reconcile (an interrupted reconciliation reruns).
       if (worker && !reconcileFailed && (reconciling === null || reconciled)) store.markStopped();
       db.close();

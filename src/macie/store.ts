@@ -192,8 +192,11 @@ export class MacieStore {
     this.#db.prepare('DELETE FROM queue WHERE id = ?').run(id);
   }
 
-  /** Records a classification and removes the item from the queue, atomically. */
-  complete(item: QueueItem, outcome: ClassificationOutcome): void {
+  /**
+   * Records a classification and removes the item from the queue, atomically; `withFinding` runs in
+   * the same transaction when a finding is stored (the webhook outbox).
+   */
+  complete(item: QueueItem, outcome: ClassificationOutcome, withFinding?: (f: FindingRecord) => void): void {
     // Relaxed like resolveIntent: a lost completion leaves the item queued, and it is classified again.
     this.#relaxed(() => {
       this.#db.prepare('DELETE FROM queue WHERE id = ?').run(item.id);
@@ -208,7 +211,10 @@ export class MacieStore {
       this.#db.prepare('DELETE FROM version_types WHERE bucket = ? AND key = ? AND version_id = ?').run(item.bucket, item.key, item.versionId);
       const t = this.#db.prepare('INSERT INTO version_types (bucket, key, version_id, type, category, count) VALUES (?, ?, ?, ?, ?, ?)');
       for (const d of outcome.types) t.run(item.bucket, item.key, item.versionId, d.type, d.category, d.count);
-      if (outcome.finding) this.#insertFinding(outcome.finding);
+      if (outcome.finding) {
+        this.#insertFinding(outcome.finding);
+        withFinding?.(outcome.finding);
+      }
     });
   }
 
@@ -260,8 +266,17 @@ export class MacieStore {
 
   // ---------------------------------------------------------------- findings
 
-  insertFinding(f: FindingRecord): void {
-    this.#insertFinding(f);
+  /** Stores a job's finding; `withFinding` runs in the same transaction (the webhook outbox). */
+  insertFinding(f: FindingRecord, withFinding?: (f: FindingRecord) => void): void {
+    this.#db.transaction(() => {
+      this.#insertFinding(f);
+      withFinding?.(f);
+    })();
+  }
+
+  /** The database, for tables kept beside the store's (the webhook outbox). */
+  get db(): Db {
+    return this.#db;
   }
 
   #insertFinding(f: FindingRecord): void {

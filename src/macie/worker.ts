@@ -5,9 +5,10 @@
  *
  *   loop: items = store.takeBatch(concurrency - inFlight)      (none: wait for notify() or 1 s)
  *         per item: version gone or superseded -> drop
- *                   classify -> store.complete(item, outcome)   (state, types, finding in one txn)
- *                   -> onClassified (actions: tags, ...)
- *                   failure -> retry later; after 3 attempts recorded as ERROR
+ *                   classify -> onClassified (actions: tags, quarantine; idempotent, so they run
+ *                   BEFORE the outcome is stored: a crash in between classifies and acts again)
+ *                   -> store.complete(item, outcome, withFinding)  (state, types, finding, outbox: one txn)
+ *                   failure (classification or action) -> retry later; after 3 attempts recorded as ERROR
  */
 import type { Logger } from 'pino';
 import { isCofferError } from '../shared/index.js';
@@ -23,8 +24,12 @@ export interface DiscoveryWorkerOptions {
   context(): ClassifyContext;
   concurrency: number;
   logger: Logger;
-  /** After an outcome is stored (e.g. tag the object). Failures are logged, never retried. */
+  /** Before an outcome is stored (tag, quarantine the object). A failure retries the item. */
   onClassified?(record: ObjectVersionRecord, outcome: ClassificationOutcome): Promise<void>;
+  /** In the transaction that stores a finding (the webhook outbox). */
+  withFinding?(finding: import('./finding.js').FindingRecord): void;
+  /** After the outcome is stored (notify the webhook deliverer). */
+  afterStored?(outcome: ClassificationOutcome): void;
   maxAttempts?: number;
 }
 
@@ -66,10 +71,9 @@ export function startDiscoveryWorker(opts: DiscoveryWorkerOptions): DiscoveryWor
       return;
     }
     const { outcome } = await classifyRecord(ctx, record, open);
-    opts.store.complete(item, outcome);
-    if (opts.onClassified) {
-      await opts.onClassified(record, outcome).catch((err: unknown) => opts.logger.warn({ bucket: item.bucket, err: (err as Error).message }, 'discovery action failed'));
-    }
+    if (opts.onClassified) await opts.onClassified(record, outcome);
+    opts.store.complete(item, outcome, opts.withFinding);
+    opts.afterStored?.(outcome);
   };
 
   const run = (item: QueueItem): void => {

@@ -10,7 +10,7 @@ import { isCofferError } from '../../shared/index.js';
 import type { Discovery } from '../../macie/index.js';
 import { listManagedIdentifiers } from '../../discovery/index.js';
 import type { BucketRecord } from '../../storage/metadata/port.js';
-import { meetsCriteria, page, sortBy, type Criterion, type SortCriteria } from './findings-query.js';
+import { meetsCriteria, page, sortBy, valuesAt, type Criterion, type SortCriteria } from './findings-query.js';
 import { bucketMetadata, bucketStatistics, resourceDetections, resourceProfile } from './buckets-api.js';
 
 export interface MacieRequest {
@@ -85,9 +85,16 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     if (!b) throw new MacieError(404, 'ResourceNotFoundException', 'The bucket was not found.');
     return b;
   };
-  const findings = (input: Json) => {
+  // Findings are read row by row; only the matching ones' ids and sort values are kept in memory.
+  function* findings(input: Json) {
     const criterion = (input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion;
-    return [...d.store.allFindings()].filter((f) => meetsCriteria(f.body, criterion));
+    for (const f of d.store.allFindings()) if (meetsCriteria(f.body, criterion)) yield f;
+  }
+  const findingIds = (input: Json): string[] => {
+    const sort = (input.sortCriteria as SortCriteria | undefined) ?? { attributeName: 'createdAt', orderBy: 'DESC' };
+    const rows: { id: string; k: unknown }[] = [];
+    for (const f of findings(input)) rows.push({ id: f.id, k: sort.attributeName ? valuesAt(f.body, sort.attributeName)[0] : undefined });
+    return sortBy(rows, sort.attributeName ? { ...sort, attributeName: 'k' } : undefined).map((r) => r.id);
   };
 
   const ops: Operation[] = [
@@ -97,9 +104,8 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     {
       method: 'POST', pattern: /^\/findings$/, name: 'ListFindings', readOnly: true,
       run: ({ input }) => {
-        const sorted = sortBy(findings(input), (input.sortCriteria as SortCriteria | undefined) ?? { attributeName: 'createdAt', orderBy: 'DESC' }, (f) => f.body);
-        const p = page(sorted, input.nextToken, input.maxResults, 50);
-        return { findingIds: p.items.map((f) => f.id), ...(p.nextToken ? { nextToken: p.nextToken } : {}) };
+        const p = page(findingIds(input), input.nextToken, input.maxResults, 50);
+        return { findingIds: p.items, ...(p.nextToken ? { nextToken: p.nextToken } : {}) };
       },
     },
     {

@@ -48,6 +48,20 @@ export interface S3Context {
   account?: AccountPublicAccessBlockStore;
   /** MFA Delete state and x-amz-mfa checks; absent: MfaDelete=Enabled is refused. */
   mfaDelete?: MfaDeletePort;
+  /** Releasing a quarantined version (discovery); absent: the coffer:quarantine tag is refused. */
+  quarantine?: QuarantinePort;
+  /**
+   * Authorizes one more IAM action on this request's resource, with the request's condition keys
+   * and the mfa setting (e.g. coffer:ReleaseQuarantinedObject); throws auth.access_denied or
+   * auth.mfa_required. Absent for anonymous requests.
+   */
+  authorizeAction?(action: string): Promise<void>;
+}
+
+/** Releases a quarantined object version: coffer:quarantine=released, other tags unchanged. */
+export interface QuarantinePort {
+  /** Null when the version (or the latest, without versionId) does not exist. */
+  release(bucket: string, key: string, versionId: string | undefined): Promise<{ record: import('../../storage/metadata/port.js').ObjectVersionRecord; wasQuarantined: boolean } | null>;
 }
 
 export function header(c: S3Context, name: string): string | undefined {

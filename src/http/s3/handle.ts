@@ -22,6 +22,7 @@ import { guardS3Request } from './guard-fields.js';
 import { logAccess, redactFlagged, type FieldGuard, type FreeFormMode, type GuardSession } from '../../guards/index.js';
 import type { AccountPublicAccessBlockStore } from './handlers/account-public-access-block.js';
 import type { MfaDeletePort } from './mfa-delete.js';
+import type { QuarantinePort } from './context.js';
 
 export interface S3HandlerDeps {
   objects: ObjectService;
@@ -63,6 +64,8 @@ export interface S3HandlerDeps {
   account?: AccountPublicAccessBlockStore;
   /** MFA Delete (x-amz-mfa) on versioned buckets; absent: MfaDelete=Enabled is refused. */
   mfaDelete?: MfaDeletePort;
+  /** Releasing quarantined versions (PutObjectTagging coffer:quarantine=released); absent: refused. */
+  quarantine?: QuarantinePort;
   /**
    * Called once per request with its outcome, after the operation and before the reply is
    * sent (the audit trail hooks in here). If it throws, the client gets InternalError.
@@ -298,6 +301,14 @@ function makeContext(
     objects: deps.objects,
     ...(deps.account ? { account: deps.account } : {}),
     ...(deps.mfaDelete ? { mfaDelete: deps.mfaDelete } : {}),
+    ...(deps.quarantine ? { quarantine: deps.quarantine } : {}),
+    ...(auth.accessKeyId !== ''
+      ? {
+        authorizeAction: async (action: string) => {
+          await deps.authorize(auth, { ...S3_OPERATIONS[r.opName], name: r.opName, action }, r.target, r.secureTransport, req);
+        },
+      }
+      : {}),
     region: deps.region,
     maxXmlBodyBytes: deps.maxXmlBodyBytes,
     maxBulkXmlBodyBytes: deps.maxBulkXmlBodyBytes,

@@ -12,6 +12,7 @@ import { isoTime, parseXmlBody, xmlDocument } from '../xml.js';
 import { parseTagSet, tagSetXml } from './buckets.js';
 import { isSseField, keyAccessOf, kmsCaller, sseRequestOf, sseResponseHeaders } from '../sse.js';
 import { guardTags } from '../guard-fields.js';
+import { QUARANTINE_TAG, RELEASE_QUARANTINED_ACTION } from '../../../macie/quarantine.js';
 
 function versionHeader(rec: ObjectVersionRecord): Record<string, string> {
   return rec.versionId === 'null' ? {} : { 'x-amz-version-id': rec.versionId };
@@ -226,9 +227,28 @@ export async function getObjectTagging(c: S3Context): Promise<S3Response> {
 
 export async function putObjectTagging(c: S3Context): Promise<S3Response> {
   const tags = parseTagSet(await readControlBody(c));
+  if (Object.hasOwn(tags, QUARANTINE_TAG)) return releaseQuarantine(c, tags);
   guardTags(c.guard, tags);
   const rec = await c.objects.putObjectTagging({ bucket: c.bucket, key: c.key, versionId: c.query.get('versionId') ?? undefined, tags });
   return { status: 200, headers: versionHeader(rec) };
+}
+
+/**
+ * PutObjectTagging with coffer:quarantine=released (alone): an administrator releases a version
+ * quarantined by discovery. Needs coffer:ReleaseQuarantinedObject (and, with the default mfa
+ * setting, an MFA session); the other tags stay as they are.
+ */
+async function releaseQuarantine(c: S3Context, tags: Record<string, string>): Promise<S3Response> {
+  if (Object.keys(tags).length !== 1 || tags[QUARANTINE_TAG] !== 'released') {
+    throw new CofferError('objects.invalid_tag', {
+      message: `The ${QUARANTINE_TAG} tag belongs to the system. To release a quarantined object version, send a tag set with only ${QUARANTINE_TAG}=released; the object's other tags are kept.`,
+    });
+  }
+  if (!c.quarantine || !c.authorizeAction) throw new CofferError('auth.access_denied', { message: `Access Denied: releasing a quarantined object needs ${RELEASE_QUARANTINED_ACTION}.` });
+  await c.authorizeAction(RELEASE_QUARANTINED_ACTION);
+  const r = await c.quarantine.release(c.bucket, c.key, c.query.get('versionId') ?? undefined);
+  if (r === null) throw new CofferError(c.query.get('versionId') ? 'objects.no_such_version' : 'objects.no_such_key');
+  return { status: 200, headers: versionHeader(r.record) };
 }
 
 export async function deleteObjectTagging(c: S3Context): Promise<S3Response> {
