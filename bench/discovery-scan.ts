@@ -28,7 +28,7 @@ import { readUnits } from '../src/discovery/formats/index.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const mibArg = process.argv.indexOf('--mib');
-const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 2 : 64;
+const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 1 : 64;
 const TARGET = MIB * 1024 * 1024;
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 1 : 5;

@@ -11,12 +11,9 @@
  * neighbours). With auditing on, every request's event is durably appended (group commit,
  * fdatasync) before the reply.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { cleanEnv, initDataDir, type Credentials } from '../test/integration/harness.js';
+import { initTemplate, startBenchCoffer, type BenchCoffer, type DataTemplate } from './coffer-process.js';
 import { createRawClient } from './load/raw-client.js';
 import { prepareObjects, runLoad } from './load/runner.js';
 import type { LoadResult } from './load/types.js';
@@ -25,58 +22,37 @@ const VARIANTS = ['all', 'no-audit', 'no-encryption', 'no-discovery'] as const;
 type Variant = (typeof VARIANTS)[number];
 const LABEL: Record<Variant, string> = { all: 'everything on', 'no-audit': 'auditing off', 'no-encryption': 'encryption at rest off', 'no-discovery': 'discovery on write off' };
 
-const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, size: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' } } });
 const quick = values.quick === true;
 const size = Number(values.size ?? 4096);
-const concurrency = Number(values.concurrency ?? 32);
-const seconds = Number(values.seconds ?? (quick ? 1 : 5));
+const concurrency = Number(values.concurrency ?? (quick ? 16 : 32));
+const seconds = Number(values.seconds ?? (quick ? 0.5 : 5));
 const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const GOAL = 15;
 
 interface Server {
   mode: Variant;
-  child: ChildProcess;
+  coffer: BenchCoffer;
   client: ReturnType<typeof createRawClient>;
-  dir: string;
 }
 
-/** One `coffer init` (a whole CLI start-up) for all four servers: each gets a copy of its data directory. */
-async function initTemplate(): Promise<{ dir: string; creds: Credentials }> {
-  const dir = await mkdtemp(join(tmpdir(), 'coffer-bench-template-'));
-  return { dir, creds: await initDataDir(join(dir, 'data')) };
-}
-
-async function start(mode: Variant, template: { dir: string; creds: Credentials }): Promise<Server> {
-  const dir = await mkdtemp(join(tmpdir(), `coffer-bench-${mode}-`));
-  await cp(join(template.dir, 'data'), join(dir, 'data'), { recursive: true });
-  const creds = { ...template.creds, caCertFile: template.creds.caCertFile.replace(template.dir, dir) };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'feature-switch-server.ts'), join(dir, 'data'), mode], { cwd: ROOT, env: cleanEnv({ COFFER_LOG_LEVEL: 'error' }), stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error('server did not start in 120 s')), 120_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /serving S3 on (https?:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]!);
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
-  });
-  const endpoint = `https://localhost:${new URL(url).port}`;
-  const client = createRawClient({ endpoint, ca: await readFile(creds.caCertFile, 'utf8'), credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region: 'us-east-1' }, { concurrency });
-  await client.createBucket('bench');
-  return { mode, child, client, dir };
+/** A server of one variant on a copy of the template's data directory (one `coffer init` for all four). */
+async function start(mode: Variant, template: DataTemplate): Promise<Server> {
+  const coffer = await startBenchCoffer({ variant: mode, template });
+  const client = createRawClient({ endpoint: coffer.endpoint, ca: coffer.ca, credentials: { accessKeyId: coffer.accessKeyId, secretAccessKey: coffer.secretAccessKey }, region: 'us-east-1' }, { concurrency });
+  try {
+    await client.createBucket('bench');
+  } catch (e) {
+    client.close();
+    await coffer.dispose();
+    throw e;
+  }
+  return { mode, coffer, client };
 }
 
 async function stop(s: Server): Promise<void> {
   s.client.close();
-  const exited = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await exited;
-  await rm(s.dir, { recursive: true, force: true });
+  await s.coffer.dispose();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -96,13 +72,13 @@ async function main(): Promise<void> {
   const keep = (v: Variant, op: string, r: LoadResult) => results.set(`${v}:${op}`, [...(results.get(`${v}:${op}`) ?? []), r]);
   try {
     let run = 0;
-    for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: quick ? 300 : 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.child.pid! });
+    for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: quick ? 200 : 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.coffer.process.pid! });
     for (let r = 0; r < rounds; r++) {
       const order = [...servers.slice(r % servers.length), ...servers.slice(0, r % servers.length)];
       for (const op of ['PUT', 'GET'] as const) {
         for (const s of order) {
           const pool = op === 'GET' ? (await prepareObjects(s.client, 'bench', `get-${r}-`, size, quick ? concurrency : 64, concurrency, payload)) : undefined;
-          const res = await runLoad({ system: s.mode, client: s.client, op, size, concurrency, durationMs: seconds * 1000, bucket: 'bench', payload, runId: `r${run++}`, serverPid: s.child.pid!, ...(pool ? { pool } : {}) });
+          const res = await runLoad({ system: s.mode, client: s.client, op, size, concurrency, durationMs: seconds * 1000, bucket: 'bench', payload, runId: `r${run++}`, serverPid: s.coffer.process.pid!, ...(pool ? { pool } : {}) });
           if (res.errors > 0) process.stderr.write(`${s.mode} ${op}: ${res.errors} errors: ${res.firstError ?? ''}\n`);
           keep(s.mode, op, res);
         }

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchLargeObject, largeObjectTable, type LargeObjectResult } from './s3-large-object.js';
 import { markdownReport, parseSuiteOptions, runSuite, throughputChart } from './load/index.js';
+import { benchBundle, BUNDLE_FRESH_ENV } from './coffer-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -68,6 +69,9 @@ const broken: string[] = [];
 async function main(): Promise<void> {
   const started = performance.now();
   await mkdir(outDir, { recursive: true });
+  // Every Coffer server of this run (here and in the components) runs from one bundle of the sources.
+  await timed('bundle', () => benchBundle());
+  process.env[BUNDLE_FRESH_ENV] = '1';
   const sections: string[] = [`# Coffer benchmarks (${quick ? 'quick' : 'full'}) — ${new Date().toISOString()}`, '', `Node ${process.version}, ${process.platform}/${process.arch}`, ''];
   const json: Record<string, unknown> = { quick, node: process.version, at: new Date().toISOString() };
   for (const c of COMPONENTS) {

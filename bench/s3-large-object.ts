@@ -1,5 +1,5 @@
 /**
- * Large-object benchmark: streams one object (5 GiB, the issue's size; --quick: 64 MiB) up and down
+ * Large-object benchmark: streams one object (5 GiB, the issue's size; --quick: 32 MiB) up and down
  * through a real Coffer server over TLS, and reports throughput with the server's peak RSS
  * (VmHWM) next to the object size, and next to a raw local-disk write+fsync of the same bytes
  * in the same run (the physical ceiling for a durable PUT on this machine).
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { startCoffer } from '../test/integration/harness.js';
+import { startBenchCoffer } from './coffer-process.js';
 
 const MiB = 1024 * 1024;
 
@@ -59,8 +59,8 @@ export interface LargeObjectResult {
 }
 
 export async function benchLargeObject(opts: { quick: boolean }): Promise<LargeObjectResult> {
-  const size = (opts.quick ? 64 : 5120) * MiB;
-  const coffer = await startCoffer();
+  const size = (opts.quick ? 32 : 5120) * MiB;
+  const coffer = await startBenchCoffer();
   try {
     const pid = coffer.process.pid!;
     const idle = await peakRss(pid);

@@ -17,10 +17,10 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { MasterKey, createEnvelope } from '../src/crypto/index.js';
 import { KmsStore, createKms, createKmsDataKeys } from '../src/kms/index.js';
 import { createSegmentKeys, type WritePlan } from '../src/objects/segment-keys.js';
-import { startCoffer } from '../test/integration/harness.js';
+import { startBenchCoffer } from './coffer-process.js';
 
 const quick = process.argv.includes('--quick');
-const OBJECTS = quick ? 96 : 1500;
+const OBJECTS = quick ? 48 : 1500;
 const SIZE = 4096;
 const CONCURRENCY = 16;
 /** Modes run interleaved, round after round, and each reports its median round (fair under load). */
@@ -39,7 +39,7 @@ async function pool(n: number, fn: (i: number) => Promise<void>): Promise<number
 }
 
 async function endToEnd(): Promise<Array<{ mode: string; put: number; get: number }>> {
-  const coffer = await startCoffer();
+  const coffer = await startBenchCoffer();
   try {
     const s3 = coffer.client();
     const kms = new KMSClient({
@@ -59,7 +59,7 @@ async function endToEnd(): Promise<Array<{ mode: string; put: number; get: numbe
     // Warm up connections and the server's code paths once per mode before measuring.
     for (const [mode, sse] of modes) {
       await s3.send(new CreateBucketCommand({ Bucket: bucketOf(mode) }));
-      await pool(CONCURRENCY * 2, (i) => s3.send(new PutObjectCommand({ Bucket: bucketOf(mode), Key: `warm/${i}`, Body: body, ...sse })).then(() => undefined));
+      await pool(quick ? CONCURRENCY : CONCURRENCY * 2, (i) => s3.send(new PutObjectCommand({ Bucket: bucketOf(mode), Key: `warm/${i}`, Body: body, ...sse })).then(() => undefined));
     }
     const puts = new Map<string, number[]>();
     const gets = new Map<string, number[]>();
@@ -92,7 +92,7 @@ async function keyPaths(): Promise<Array<{ mode: string; sealUs: number; openUs:
     const port = createKmsDataKeys({ kms, authorize: () => undefined });
     const keys = createSegmentKeys({ envelope: createEnvelope({ masterKey }), kms: port, clock: { now: () => Date.now() } });
     const { Arn } = kms.createKey();
-    const n = quick ? 300 : 10_000;
+    const n = quick ? 100 : 10_000;
     const plans: Array<[string, WritePlan]> = [
       ['SSE-S3', { mode: 'AES256' }],
       ['SSE-KMS', { mode: 'aws:kms', keyArn: Arn, context: null, bucketKey: false, bucket: 'b', key: 'k', caller: null }],

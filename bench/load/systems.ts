@@ -1,6 +1,6 @@
 /**
  * Systems under test, each started fresh on loopback for one suite run:
- *   coffer       real Coffer server process, TLS, encryption at rest (test/integration/harness.ts)
+ *   coffer       real Coffer server process, TLS, encryption at rest (bench/coffer-process.ts)
  *   coffer-http  the same with --insecure-http, to attribute the cost of TLS
  *   s3rver       the npm s3rver package in a child process: plain HTTP, no encryption, no audit
  *   nginx        GET ceiling: static files over HTTPS
@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startCoffer } from '../../test/integration/harness.js';
+import { startBenchCoffer } from '../coffer-process.js';
 import { createDiskTarget } from './disk-target.js';
 import { startNginx, type NginxServer } from './nginx.js';
 import { createRawClient } from './raw-client.js';
@@ -46,7 +46,7 @@ export const LABELS: Record<SystemName, string> = {
 };
 
 async function startCofferSystem(tls: boolean): Promise<RunningSystem> {
-  const coffer = await startCoffer(tls ? {} : { extraArgs: ['--insecure-http'] });
+  const coffer = await startBenchCoffer(tls ? {} : { extraArgs: ['--insecure-http'] });
   const target: TargetEndpoint = {
     endpoint: coffer.endpoint,
     ca: coffer.ca,
