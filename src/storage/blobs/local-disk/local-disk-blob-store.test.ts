@@ -37,4 +37,33 @@ describe('local-disk blob store layout', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('puts blobs committed together under one fan-out directory, so they share its creation and fsync, and draws a new one later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-blobs-'));
+    try {
+      const store = await openLocalDiskBlobStore({ dir });
+      const write = async (i: number) => {
+        const w = await store.begin();
+        await pipeline(Readable.from([Buffer.from(`blob ${i}`)]), w.stream);
+        return w.commit();
+      };
+      const ids = await Promise.all(Array.from({ length: 16 }, (_, i) => write(i)));
+      assert.equal(new Set(ids).size, 16);
+      assert.equal(new Set(ids.map((id) => id.slice(0, 4))).size, 1);
+      for (const [i, id] of ids.entries()) assert.equal(await readAll(store.read(id)), `blob ${i}`);
+      // Prefixes rotate: a long run of blobs spreads over several directories.
+      const more: string[] = [];
+      for (let i = 0; i < 256; i += 16) more.push(...(await Promise.all(Array.from({ length: 16 }, (_, j) => write(i + j)))));
+      assert.ok(new Set(more.map((id) => id.slice(0, 4))).size >= 2);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

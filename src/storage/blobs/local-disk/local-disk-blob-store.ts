@@ -2,9 +2,15 @@
  * BlobStore on a local filesystem.
  *
  *   layout   <dir>/tmp/<id>.tmp          bytes being written (invisible)
- *            <dir>/blobs/<ab>/<cd>/<id>  committed, immutable; id = 128 random bits as hex
- *   commit   wait for the stream to finish -> fsync(temp) -> mkdir fan-out dirs, fsync their
- *            parents -> rename(temp, final) -> fsync(final dir)
+ *            <dir>/blobs/<ab>/<cd>/<id>  committed, immutable; id = 32 hex digits: a fan-out
+ *                                        prefix <abcd> shared by the next SHARD_RUN blobs of this
+ *                                        process, then 112 random bits
+ *   commit   the stream fsyncs before it closes (flush) -> wait for the close -> mkdir fan-out
+ *            dirs, fsync their parents (once per dir) -> rename(temp, final) -> fsync(final dir),
+ *            one fsync shared by the renames into that dir while it runs (group-sync.ts)
+ *   why the shared prefix: concurrent PUTs then rename into the same directory and share its
+ *            fsync and its creation, instead of one directory fsync (and often a mkdir plus a
+ *            parent fsync) each; every prefix is still drawn at random, so dirs fill evenly
  *   crash    before rename: a temp file (cleanupTemp); after rename but before the metadata
  *            write: an unreferenced blob (collectOrphans)
  *   perms    files 0600, directories 0700
@@ -19,12 +25,15 @@ import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CofferError, systemClock, type Clock } from '../../../shared/index.js';
+import { createGroupSync, type GroupSync } from '../../group-sync.js';
 import type { BlobStore, BlobWriter } from '../port.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const TEMP_SUFFIX = '.tmp';
 /** Read chunk size: large enough for throughput, small enough to bound memory per stream. */
 const READ_CHUNK = 256 * 1024;
+/** Blobs created under one fan-out prefix before the next is drawn. */
+const SHARD_RUN = 128;
 
 export interface LocalDiskBlobStoreOptions {
   /** Root directory; created (0700) if missing. */
@@ -69,6 +78,10 @@ export class LocalDiskBlobStore implements BlobStore {
   readonly #dirs = new Map<string, Promise<void>>();
   /** Temp files of writers still in progress in this process; cleanupTemp leaves them alone. */
   readonly #active = new Set<string>();
+  /** Directory fsyncs in progress, by directory, with how many commits wait on each. */
+  readonly #dirSyncs = new Map<string, { group: GroupSync; users: number }>();
+  #shard = '';
+  #shardLeft = 0;
   #closed = false;
 
   constructor(dir: string, clock: Clock) {
@@ -113,11 +126,43 @@ export class LocalDiskBlobStore implements BlobStore {
     return p;
   }
 
+  /** fsync `dir` after an entry was created in it, sharing the sync with concurrent callers. */
+  async #syncDirShared(dir: string): Promise<void> {
+    let entry = this.#dirSyncs.get(dir);
+    if (entry === undefined) {
+      const group = createGroupSync({
+        sync: () => syncDir(dir),
+        failed: (cause) => new CofferError('storage.blob_write_failed', { message: 'directory sync failed', cause }),
+        closed: () => new CofferError('storage.closed', { message: 'blob store is closed' }),
+      });
+      entry = { group, users: 0 };
+      this.#dirSyncs.set(dir, entry);
+    }
+    entry.users += 1;
+    try {
+      await entry.group.durable();
+    } finally {
+      // The last waiter drops the group: a later commit (or a retry after a failure) starts afresh.
+      if (--entry.users === 0 && this.#dirSyncs.get(dir) === entry) this.#dirSyncs.delete(dir);
+    }
+  }
+
+  /** A new blob id: the current fan-out prefix (see the file header) + 112 random bits. */
+  #newId(): string {
+    if (this.#shardLeft <= 0) {
+      this.#shard = randomBytes(2).toString('hex');
+      this.#shardLeft = SHARD_RUN;
+    }
+    this.#shardLeft -= 1;
+    return this.#shard + randomBytes(14).toString('hex');
+  }
+
   async begin(): Promise<BlobWriter> {
     this.#assertOpen();
-    const id = randomBytes(16).toString('hex');
+    const id = this.#newId();
     const tempPath = join(this.#tmp, id + TEMP_SUFFIX);
-    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
+    // flush: the stream fsyncs the file before closing it, so commit needs no second open.
+    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o600, flush: true });
     this.#active.add(tempPath);
     // Opening happens asynchronously; surface an open failure here rather than mid-pipeline.
     await new Promise<void>((resolve, reject) => {
@@ -136,22 +181,16 @@ export class LocalDiskBlobStore implements BlobStore {
     return new LocalDiskBlobWriter(this, id, tempPath, stream);
   }
 
-  /** Called by a writer: moves its finished, fsync'd temp file into place. */
+  /** Called by a writer once its stream has closed (and so fsync'd the temp file): moves it into place. */
   async commitTemp(id: string, tempPath: string): Promise<void> {
     this.#assertOpen();
-    const fh = await open(tempPath, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
     const level1 = join(this.#blobs, id.slice(0, 2));
     const level2 = join(level1, id.slice(2, 4));
     await this.#ensureDir(this.#blobs, level1);
     await this.#ensureDir(level1, level2);
     await rename(tempPath, this.#path(id));
     this.#active.delete(tempPath);
-    await syncDir(level2);
+    await this.#syncDirShared(level2);
   }
 
   /** Called by a writer: removes its temp file. */

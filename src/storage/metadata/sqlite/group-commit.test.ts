@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { isCofferError } from '../../../shared/index.js';
 import { bucket, newId, version } from '../contract/fixtures.js';
 import { openSqliteMetadataStore } from './open-sqlite-metadata-store.js';
+import type { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 describe('SQLite metadata store group commit', () => {
   it('commits concurrent writes together while each failed precondition fails alone', async () => {
@@ -36,6 +37,34 @@ describe('SQLite metadata store group commit', () => {
       assert.ok(await again.getBucket('b2'));
       assert.ok(await again.getVersion('b2', 'late'));
       assert.equal(await again.getVersion('missing', 'k'), null);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('acknowledges writes through WAL syncs off the event loop, at most one per batch, and keeps them across a reopen', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-group-'));
+    const encryptionKey = randomBytes(32);
+    const open = () => openSqliteMetadataStore({ path: join(dir, 'metadata.db'), encryptionKey });
+    try {
+      const store = (await open()) as SqliteMetadataStore;
+      await store.createBucket(bucket('b1'));
+      const before = store.walSyncs!;
+      assert.ok(before >= 1);
+      // 300 writes over 100 turns of the event loop: 100 batches. Batches committed while a sync
+      // runs share the next one (how many depends on the disk; group-sync.test.ts checks the rule).
+      const writes: Promise<unknown>[] = [];
+      for (let i = 0; i < 300; i++) {
+        writes.push(store.putVersion(version('b1', `k${i}`, newId()), { replaceNull: true }));
+        if (i % 3 === 2) await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(writes);
+      const syncs = store.walSyncs! - before;
+      assert.ok(syncs >= 1 && syncs <= 100, `syncs ${syncs} for 100 batches`);
+      await store.close();
+      const again = await open();
+      assert.equal((await again.listLatest('b1', { limit: 1000 })).length, 300);
       await again.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

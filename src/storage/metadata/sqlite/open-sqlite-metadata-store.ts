@@ -5,7 +5,9 @@
  *   key      = the caller's 32-byte key, given raw as PRAGMA key = "x'<64 hex>'", so no
  *              passphrase KDF is involved (the caller derives the key from the master key)
  *   check    = read sqlite_master; a wrong key fails Poly1305 -> SQLITE_NOTADB -> storage.bad_key
- *   journal  = WAL, synchronous=FULL: a commit is fsync'd to the WAL before it is acknowledged
+ *   journal  = WAL, synchronous=NORMAL + a group fdatasync of the -wal file after each COMMIT
+ *              (group-sync.ts), before any write is acknowledged: FULL's durability, with the
+ *              fsync on the thread pool instead of inside COMMIT on the event loop
  *   temp     = temp_store=MEMORY: sorts and temp tables never spill plaintext to temp files
  *   files    = the directory is fsync'd once the database and its WAL exist
  *
@@ -13,9 +15,11 @@
  * files the same permissions as the main file.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { openEncryptedSqlite } from '../../encrypted-sqlite.js';
 import { CofferError, systemClock, type Clock } from '../../../shared/index.js';
+import { createGroupSync, type GroupSync } from '../../group-sync.js';
 import type { MetadataStore } from '../port.js';
 import { migrate } from './migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
@@ -46,15 +50,42 @@ export async function openSqliteMetadataStore(options: SqliteMetadataStoreOption
   if (!Buffer.isBuffer(options.encryptionKey) || options.encryptionKey.length !== KEY_BYTES) {
     throw new CofferError('storage.bad_key', { message: `metadata encryption key must be ${KEY_BYTES} bytes` });
   }
-  const db = openEncryptedSqlite({ path: options.path, key: options.encryptionKey, what: 'metadata database', ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) });
+  const db = openEncryptedSqlite({
+    path: options.path,
+    key: options.encryptionKey,
+    what: 'metadata database',
+    synchronous: 'NORMAL',
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
+  let walSync: GroupSync | undefined;
   try {
+    // Migrations commit under FULL: nothing of the schema depends on the group sync.
+    db.pragma('synchronous = FULL');
     migrate(db, (options.clock ?? systemClock).now());
+    db.pragma('synchronous = NORMAL');
     // SQLite fsyncs the WAL's contents but not the directory entries of new files: make the
     // database and -wal files themselves survive a power loss before acknowledging any write.
     syncDir(dirname(options.path));
-    return new SqliteMetadataStore(db);
+    walSync = await openWalSync(`${options.path}-wal`);
+    return new SqliteMetadataStore(db, walSync);
   } catch (e) {
+    await walSync?.close();
     db.close();
     throw e;
   }
+}
+
+/**
+ * The group fdatasync of a -wal file. SQLite keeps that file (same inode: a checkpoint resets or
+ * truncates it in place) while any connection is open, and this store's is open until close().
+ */
+async function openWalSync(walPath: string): Promise<GroupSync> {
+  const fh = await open(walPath, 'r');
+  const failed = (cause: unknown) => new CofferError('storage.closed', { message: 'metadata store stopped after a failed WAL sync', cause });
+  return createGroupSync({
+    sync: () => fh.datasync(),
+    failed,
+    closed: () => new CofferError('storage.closed', { message: 'metadata store is closed' }),
+    release: () => fh.close(),
+  });
 }

@@ -4,20 +4,31 @@
  * better-sqlite3 is synchronous: reads run at once and the async interface simply resolves.
  * Writes are group-committed: every write asked for during one turn of the event loop joins one
  * BEGIN IMMEDIATE transaction, each write in its own savepoint, so a batch pays one WAL fsync
- * (synchronous=FULL) instead of one per write while each caller still gets its own outcome:
+ * instead of one per write while each caller still gets its own outcome:
  *
- *   write(fn): queue fn; schedule flush on setImmediate; resolve/reject after the COMMIT
+ *   write(fn): queue fn; schedule flush on setImmediate; resolve/reject once the batch is durable
  *   flush:     BEGIN IMMEDIATE
  *                for fn in batch: SAVEPOINT; try fn -> ok; catch -> ROLLBACK TO SAVEPOINT, error
  *                (if SQLite aborted the whole transaction, every write of the batch fails)
- *              COMMIT (fsync)  -> resolve the ok ones, reject the others
+ *              COMMIT          -> with a WAL sync: wait for walSync.durable() (an fdatasync of
+ *                                 the -wal file begun after this COMMIT, shared by the batches
+ *                                 committed meanwhile, on the thread pool); without: SQLite's
+ *                                 synchronous=FULL fsync'd inside COMMIT, on the event loop
+ *                              -> then resolve the ok ones, reject the others
  *              COMMIT fails    -> reject all (nothing of the batch is stored)
+ *              sync fails      -> reject the batch and every later write (storage.closed)
+ *
+ * NORMAL + an fdatasync of the WAL after COMMIT is what FULL does (SQLite's FULL differs from
+ * NORMAL in WAL mode only by that sync at commit), without stalling every other request for
+ * the length of an fsync. Reads are not delayed: they may see a commit whose sync is in flight,
+ * whose writer has not been answered yet.
  *
  * Preconditions are checked under the write lock, which also holds if a second process opens
  * the same file.
  */
 import type { Database, Statement } from 'better-sqlite3-multiple-ciphers';
 import { CofferError } from '../../../shared/index.js';
+import type { GroupSync } from '../../group-sync.js';
 import type {
   BucketRecord,
   BucketPatch,
@@ -83,9 +94,18 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #pending: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   #flushScheduled = false;
   #closed = false;
+  /** Makes commits durable when SQLite runs with synchronous=NORMAL (see the file header). */
+  readonly #walSync: GroupSync | undefined;
 
-  constructor(db: Database) {
+  /** `walSync`: the group fsync of this database's -wal file; required when it runs with synchronous=NORMAL. */
+  constructor(db: Database, walSync?: GroupSync) {
     this.#db = db;
+    this.#walSync = walSync;
+  }
+
+  /** WAL syncs so far (undefined: SQLite syncs inside COMMIT). */
+  get walSyncs(): number | undefined {
+    return this.#walSync?.syncs;
   }
 
   /** Prepared statements are cached by their SQL text. */
@@ -137,11 +157,15 @@ export class SqliteMetadataStore implements MetadataStore {
       for (const w of batch) w.reject(error);
       return;
     }
-    batch.forEach((w, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) w.resolve(o.value);
-      else w.reject(o.error);
-    });
+    const settle = () =>
+      batch.forEach((w, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) w.resolve(o.value);
+        else w.reject(o.error);
+      });
+    // Failed preconditions wait too: their outcome was decided on state that is not durable yet.
+    if (this.#walSync === undefined) settle();
+    else this.#walSync.durable().then(settle, (error: unknown) => batch.forEach((w) => w.reject(error)));
   }
 
   // ---- Buckets ----
@@ -464,6 +488,7 @@ export class SqliteMetadataStore implements MetadataStore {
     // Writes already asked for are committed, not dropped.
     while (this.#pending.length > 0) this.#flush();
     this.#closed = true;
+    await this.#walSync?.close();
     this.#statements.clear();
     // Fold the WAL back into the main file so a closed store is a single file.
     this.#db.pragma('wal_checkpoint(TRUNCATE)');
