@@ -51,6 +51,8 @@ const MIGRATIONS: string[] = [
      attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_status INTEGER, last_error TEXT,
      created_at INTEGER NOT NULL, delivered_at INTEGER);
    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_at);`,
+  // ListFindings filtered by object key (findings_by_object serves bucket filters).
+  `CREATE INDEX findings_by_key ON findings (key);`,
 ];
 
 /** Opens (creating when absent) the discovery database at `path` with a 32-byte key. */

@@ -288,9 +288,24 @@ export class MacieStore {
       .run(f.id, f.bucket, f.key, f.versionId, f.type, f.severity, f.severityScore, f.originType, f.jobId, f.createdAt, f.createdAt, JSON.stringify(f.body));
   }
 
-  /** Every finding, oldest first (callers filter, sort and page; bodies are small). */
-  *allFindings(): Generator<FindingRow> {
-    for (const r of this.#db.prepare('SELECT id, created_at, body, archived FROM findings ORDER BY created_at, id').iterate() as Iterable<{ id: string; created_at: number; body: string; archived: number }>) {
+  /**
+   * Every finding, oldest first (callers filter, sort and page; bodies are small). `where` narrows
+   * by indexed columns first (bucket names, object keys, severity), so a filtered ListFindings
+   * does not parse every finding.
+   */
+  *allFindings(where: { buckets?: readonly string[]; keys?: readonly string[]; severities?: readonly string[] } = {}): Generator<FindingRow> {
+    const clauses: string[] = [];
+    const params: string[] = [];
+    const inList = (column: string, values: readonly string[] | undefined) => {
+      if (values === undefined) return;
+      clauses.push(values.length === 0 ? '0' : `${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    inList('bucket', where.buckets);
+    inList('key', where.keys);
+    inList('severity', where.severities);
+    const sql = `SELECT id, created_at, body, archived FROM findings${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    for (const r of this.#db.prepare(sql).iterate(...params) as Iterable<{ id: string; created_at: number; body: string; archived: number }>) {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       body.archived = r.archived === 1;
       yield { id: r.id, createdAt: r.created_at, body };

@@ -88,7 +88,16 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
   // Findings are read row by row; only the matching ones' ids and sort values are kept in memory.
   function* findings(input: Json) {
     const criterion = (input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion;
-    for (const f of d.store.allFindings()) if (meetsCriteria(f.body, criterion)) yield f;
+    // eq criteria on indexed columns narrow the rows read; meetsCriteria still applies every criterion.
+    const eq = (name: string): string[] | undefined => {
+      const v = criterion?.[name]?.eq;
+      return Array.isArray(v) && v.length > 0 && v.length <= 100 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
+    };
+    const buckets = eq('resourcesAffected.s3Bucket.name');
+    const keys = eq('resourcesAffected.s3Object.key');
+    const severities = eq('severity.description');
+    const where = { ...(buckets ? { buckets } : {}), ...(keys ? { keys } : {}), ...(severities ? { severities } : {}) };
+    for (const f of d.store.allFindings(where)) if (meetsCriteria(f.body, criterion)) yield f;
   }
   const findingIds = (input: Json): string[] => {
     const sort = (input.sortCriteria as SortCriteria | undefined) ?? { attributeName: 'createdAt', orderBy: 'DESC' };
