@@ -44,21 +44,31 @@ export function benchBundle(): Promise<BenchBundle> {
   built ??= (async () => {
     const bundle = { cli: join(OUT, 'coffer.mjs'), featureSwitch: join(OUT, 'feature-switch-server.mjs') };
     if (process.env[BUNDLE_FRESH_ENV] === '1' && existsSync(bundle.cli) && existsSync(bundle.featureSwitch)) return bundle;
-    await build({
-      entryPoints: { 'coffer': join(ROOT, 'src/cli/main.ts'), 'feature-switch-server': join(ROOT, 'bench/feature-switch-server.ts') },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outdir: OUT,
-      outExtension: { '.js': '.mjs' },
-      tsconfig: join(ROOT, 'tsconfig.json'),
-      logLevel: 'error',
-    });
-    return bundle;
+    return bundleSources(ROOT, OUT);
   })();
   return built;
+}
+
+/**
+ * Bundles the sources under `root` (a checkout, or an exported older revision with src/ and
+ * bench/) into `outDir`, which must lie inside this checkout so packages resolve from its
+ * node_modules.
+ */
+export async function bundleSources(root: string, outDir: string): Promise<BenchBundle> {
+  const fixture = join(root, 'bench/feature-switch-server.ts');
+  await build({
+    entryPoints: { coffer: join(root, 'src/cli/main.ts'), ...(existsSync(fixture) ? { 'feature-switch-server': fixture } : {}) },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    tsconfig: join(ROOT, 'tsconfig.json'),
+    logLevel: 'error',
+  });
+  return { cli: join(outDir, 'coffer.mjs'), featureSwitch: join(outDir, 'feature-switch-server.mjs') };
 }
 
 /** A data directory made by `coffer init`, to copy for each server. */
@@ -96,10 +106,12 @@ export interface StartOptions {
   variant?: 'all' | 'no-audit' | 'no-encryption' | 'no-discovery';
   /** Copy this template's data directory instead of running `coffer init`. */
   template?: DataTemplate;
+  /** Run this bundle (default: the current sources, benchBundle()). */
+  bundle?: BenchBundle;
 }
 
 export async function startBenchCoffer(opts: StartOptions = {}): Promise<BenchCoffer> {
-  const bundle = await benchBundle();
+  const bundle = opts.bundle ?? (await benchBundle());
   const own = opts.template === undefined;
   const template = opts.template ?? (await initTemplate());
   const dir = await mkdtemp(join(tmpdir(), 'coffer-bench-'));

@@ -20,7 +20,7 @@ import { createSegmentKeys, type WritePlan } from '../src/objects/segment-keys.j
 import { startBenchCoffer } from './coffer-process.js';
 
 const quick = process.argv.includes('--quick');
-const OBJECTS = quick ? 48 : 1500;
+const OBJECTS = quick ? 48 : 600;
 const SIZE = 4096;
 const CONCURRENCY = 16;
 /** Modes run interleaved, round after round, and each reports its median round (fair under load). */

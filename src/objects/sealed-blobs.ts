@@ -6,7 +6,9 @@
  *          pipeline(plaintext, ...taps, encrypt(dk), blobs.begin().stream); commit
  *   read:  dk = segmentKeys.open(segment, access) (by the caller, before any byte is sent)
  *          plan = planRange(size, start, end)
- *          blobs.read(header) + blobs.read(plan.cipherStart..plan.cipherEnd) -> decrypt(dk, plan)
+ *          range starting in chunk 0 (every small object): blobs.read(0..plan.cipherEnd), header
+ *            and chunks being contiguous -> decrypt(dk, plan) reads the header from the input
+ *          otherwise: blobs.read(header) + blobs.read(plan.cipherStart..plan.cipherEnd) -> decrypt
  */
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -69,6 +71,12 @@ export function createSealedBlobs(deps: {
       const out = new PassThrough();
       (async () => {
         const plan = planRange(segment.size, start, end);
+        if (plan.cipherStart === headerSize()) {
+          // One file open and read instead of two for the header and the first chunks.
+          const whole = blobs.read(segment.blobId, { start: 0, end: plan.cipherEnd });
+          await pipeline(whole, createDecryptStream(dataKey, { plaintextSize: segment.size, plan }), out);
+          return;
+        }
         const header = blobs.read(segment.blobId, { start: 0, end: headerSize() - 1 });
         const body = blobs.read(segment.blobId, { start: plan.cipherStart, end: plan.cipherEnd });
         const decrypt = createDecryptStream(dataKey, { plaintextSize: segment.size, plan, header: await collect(header) });
