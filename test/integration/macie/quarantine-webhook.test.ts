@@ -13,7 +13,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketPolicyCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { ListFindingsCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -79,6 +79,11 @@ describe('quarantine and finding notifications', () => {
     reader = new S3Client({ endpoint: coffer.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }, requestHandler: handler() });
     const admin = coffer.client();
     await admin.send(new CreateBucketCommand({ Bucket: 'hr-files' }));
+    // Anonymous reads from loopback (a network-pinned policy is not public, so Block Public Access allows it).
+    await admin.send(new PutBucketPolicyCommand({
+      Bucket: 'hr-files',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::hr-files/*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' } } }] }),
+    }));
     await admin.send(new PutObjectCommand({ Bucket: 'hr-files', Key: 'menu.txt', Body: 'soup of the day\n' }));
     await admin.send(new PutObjectCommand({ Bucket: 'hr-files', Key: 'payroll.txt', Body: SECRET_BODY, Tagging: 'team=hr' }));
   });
@@ -101,6 +106,13 @@ describe('quarantine and finding notifications', () => {
       await new Promise((r) => setTimeout(r, 150));
     }
   };
+  const anonymousGet = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      https.get({ host: 'localhost', port: coffer.port, path, ca: coffer.ca }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
   const refusal = (p: Promise<unknown>) => p.then(() => null, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
 
   it('quarantines the sensitive version: a normal reader is refused with what to do, an administrator reads it', async () => {
@@ -118,6 +130,9 @@ describe('quarantine and finding notifications', () => {
     assert.equal(await (await reader.send(new GetObjectCommand({ Bucket: 'hr-files', Key: 'menu.txt' }))).Body!.transformToString(), 'soup of the day\n');
     assert.equal(await (await coffer.client().send(new GetObjectCommand({ Bucket: 'hr-files', Key: 'payroll.txt' }))).Body!.transformToString(), SECRET_BODY);
     assert.equal((await tagsOf('menu.txt'))['coffer:quarantine'], undefined);
+    // Anonymous callers never read a quarantined version, whatever the bucket policy allows.
+    assert.equal(await anonymousGet('/hr-files/payroll.txt'), 403);
+    assert.equal(await anonymousGet('/hr-files/menu.txt'), 200);
   });
 
   it('refuses a release by a principal without coffer:ReleaseQuarantinedObject, and a forged tag changes nothing', async () => {
