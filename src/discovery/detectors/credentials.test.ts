@@ -65,3 +65,15 @@ it('reports a value in a column named password as a password', () => {
   assert.deepEqual(found('Kx9!mQ2#wZ7t', ['db_password']), [['PASSWORD', 'Kx9!mQ2#wZ7t']]);
   assert.deepEqual(found('Kx9!mQ2#wZ7t', ['notes']), []);
 });
+
+it('finds a password assignment among many other colons and equals signs', () => {
+  const noise = Array.from({ length: 40 }, (_, i) => `"k${i}":"v${i}",t=10:3${i % 10}:00`).join(' ');
+  assert.deepEqual(found(`${noise} "password": "Kx9!mQ2#wZ7t" ${noise}`).filter(([id]) => id === 'PASSWORD'), [['PASSWORD', 'Kx9!mQ2#wZ7t']]);
+  assert.deepEqual(found(`${noise} ${noise}`).filter(([id]) => id === 'PASSWORD'), []);
+});
+
+it('does not take a window of text with no spaces for a whole cell (reports the value, not the window)', () => {
+  // The trigger window around "=" is one long token here; only a whole unit may be the secret.
+  const text = `${'Zq'.repeat(30)}_password=Kx9!mQ2#wZ7t`;
+  assert.deepEqual(found(text).filter(([id]) => id === 'PASSWORD'), [['PASSWORD', 'Kx9!mQ2#wZ7t']]);
+});

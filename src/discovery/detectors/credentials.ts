@@ -25,6 +25,27 @@ function passwordValue(v: string): Verdict | null {
   return { confidence: 'Medium', trimTo: value.length };
 }
 
+/** Names a password-like setting (the pattern's look-behind). */
+const PASSWORD_KEYS = 'pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|contraseña|contrasena|passwort|mot de passe';
+const PASSWORD_PATTERN = new RegExp(`(?<=(?:${PASSWORD_KEYS})["']?\\s*(?::=|=>|=|:)\\s*["'\`]?)(?![\\s"'\`])[^\\s"'\`,;<>{}()[\\]]{6,128}|^[^\\s"'\`,;<>{}()[\\]]{6,128}$`, 'gi');
+const PASSWORD_KEY_END = new RegExp(`(?:${PASSWORD_KEYS})$`, 'i');
+/** Chars of the regex class \s. */
+const isSpace = (c: number): boolean => (c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+/**
+ * Trigger filter: the "=" or ":" at `i` is a password assignment operator, i.e. a password-like
+ * name (then an optional quote and spaces) comes right before it, as the pattern's look-behind
+ * requires. Other "=" / ":" (JSON keys, times, URLs) open no window.
+ */
+function passwordAssignment(text: string, i: number): boolean {
+  let k = i;
+  while (k > 0 && isSpace(text.charCodeAt(k - 1))) k--;
+  const q = text.charCodeAt(k - 1);
+  if (q === 34 || q === 39) k--;
+  return k > 0 && PASSWORD_KEY_END.test(text.slice(Math.max(0, k - 16), k));
+}
+
 const URL_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|\*+|x+|<.*>|\$\{.*\}|\{\{.*\}\}|:?[A-Z_]+|changeme|example)$/i;
 
 function urlCredentials(v: string): Verdict | null {
@@ -221,6 +242,7 @@ export function credentialDetectors(): Detector[] {
       description: 'HTTP Authorization: Basic header with decodable user:password',
       trigger: { kind: 'literal', literals: ['Basic ', 'BASIC '], before: 40, after: 400 },
       pattern: /(?<=authorization["']?\s*[:=]\s*["']?)Basic\s+[A-Za-z0-9+/]{6,}={0,2}|^Basic\s+[A-Za-z0-9+/]{6,}={0,2}$/gi,
+      fullMatchNeedsWholeUnit: true,
       keywords: ['authorization'],
       keywordRequired: true,
       validate: (v) => {
@@ -259,10 +281,11 @@ export function credentialDetectors(): Detector[] {
       category: 'Credentials',
       severity: 'High',
       description: 'Password or secret assigned in configuration (key = value, key: value, "key": "value", Password=…;)',
-      trigger: { kind: 'literal', literals: ['=', ':'], before: 40, after: 140 },
+      trigger: { kind: 'literal', literals: ['=', ':'], before: 40, after: 140, accept: passwordAssignment },
       // Either `key = value` in the text, or (for a CSV cell / JSON value whose column or key names
       // the password) a unit that is one token; the engine scans such units on their own.
-      pattern: /(?<=(?:pass(?:word|wd|phrase)?|pwd|secret(?:[_-]?key)?|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key|contraseña|contrasena|passwort|mot de passe)["']?\s*(?::=|=>|=|:)\s*["'`]?)(?![\s"'`])[^\s"'`,;<>{}()[\]]{6,128}|^[^\s"'`,;<>{}()[\]]{6,128}$/gi,
+      pattern: PASSWORD_PATTERN,
+      fullMatchNeedsWholeUnit: true,
       keywords: ['password', 'passwd', 'pwd', 'secret', 'token', 'api key', 'pass', 'passphrase', 'private key', 'access token', 'auth token', 'contraseña', 'passwort', 'mot de passe'],
       keywordRequired: true,
       validate: passwordValue,

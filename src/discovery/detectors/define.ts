@@ -44,6 +44,11 @@ export interface RegexDetectorSpec {
    * such an override is ignored, so the engine may skip text with no keyword in reach.
    */
   valuesMayStandAlone?: boolean;
+  /**
+   * A match spanning the whole scanned text (a `^…$` alternative meant for a cell or value that is
+   * the secret) counts only when that text is a whole unit, not a trigger window cut out of one.
+   */
+  fullMatchNeedsWholeUnit?: boolean;
   /** Validator; default: every match is a candidate with `confidence`. */
   validate?: (value: string, ctx: ValueContext) => Verdict | null;
   /** Confidence when no validator is given. */
@@ -59,6 +64,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
   const pattern = spec.pattern;
   const validate = spec.validate;
   const base = spec.confidence ?? 'Medium';
+  const fullNeedsUnit = spec.fullMatchNeedsWholeUnit === true;
   const gated = spec.keywordRequired && spec.noKeywordId === undefined && spec.near?.mode !== 'orKeyword' && spec.valuesMayStandAlone !== true;
   const d: Detector = {
     id: spec.id,
@@ -84,6 +90,8 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
       while ((m = pattern.exec(text)) !== null) {
         const value = m[0];
         if (value.length === 0) { pattern.lastIndex++; continue; }
+        // Not a whole unit: look for the other alternatives' matches from the next char on.
+        if (fullNeedsUnit && value.length === text.length && ctx?.wholeUnit !== true) { pattern.lastIndex = m.index + 1; continue; }
         if (validate === undefined) { out.push({ start: m.index, end: m.index + value.length, confidence: base }); continue; }
         at = m.index;
         len0 = value.length;

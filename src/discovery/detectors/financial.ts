@@ -37,6 +37,10 @@ export function cardBrand(digits: string): string | null {
 const GROUPINGS = new Set(['4-4-4-4', '4-6-5', '4-6-4', '4-4-4-4-3', '4-4-4-4-2', '4-4-4-1', '4-4-4-2', '4-4-4-4-1', '4-4-4-4-4', '4-4-5', '6-13', '4-4-4-4-4-2']);
 
 function card(v: string): Verdict | null {
+  // Most candidates are dates and short ids: count digits before any allocation.
+  let digits = 0;
+  for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c >= 48 && c <= 57) digits++; }
+  if (digits < 12 || digits > 19) return null;
   const seps = v.match(/[ -]/g);
   if (seps !== null) {
     if (!seps.every((s) => s === seps[0])) return null;

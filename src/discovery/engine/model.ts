@@ -158,6 +158,11 @@ export interface Detector {
 export interface ScanContext {
   /** True when a keyword of the detector is near [start, end) of the scanned text, or in the unit's context. */
   keywordNear(start: number, end: number): boolean;
+  /**
+   * True when the scanned text is one whole unit (a cell, a value, a short text), false when it is
+   * trigger windows cut out of a unit or a batch. Undefined means unknown (treat as false).
+   */
+  wholeUnit?: boolean;
 }
 
 /** Text that must never be reported (Macie allow lists). Checked against the exact matched text. */

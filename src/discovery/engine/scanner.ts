@@ -263,9 +263,10 @@ export function createScanner(options: ScannerOptions): Scanner {
       const hits = p.gate >= 0 && gateHits !== null ? gateHits[p.gate]! : null;
       // A gated detector with none of its keywords in reach (and none in context) has nothing to do.
       if (hits !== null && hits.length === 0 && ctx.size === 0) return;
-      const passes: Array<{ c: Compacted; base: number }> = [];
+      // `unit`: the pass scans one whole unit (ScanContext.wholeUnit).
+      const passes: Array<{ c: Compacted; base: number; unit: boolean }> = [];
       if (sp === null) {
-        passes.push({ c: whole(text), base: 0 });
+        passes.push({ c: whole(text), base: 0, unit: units.length === 1 });
       } else if (sp.length > 0) {
         let c: Compacted;
         if (hits !== null) c = materialize(text, sp, (s, e) => inReach(p, ctx, hits, s, e));
@@ -273,13 +274,13 @@ export function createScanner(options: ScannerOptions): Scanner {
           c = digitTexts.get(p.digitKey) ?? materialize(text, sp);
           digitTexts.set(p.digitKey, c);
         } else c = materialize(text, sp);
-        if (c.text.length > 0) passes.push({ c, base: 0 });
+        if (c.text.length > 0) passes.push({ c, base: 0, unit: units.length === 1 && c.text === text });
       }
       // A unit whose column / path names carry a keyword is also scanned on its own, so a
       // pattern can match "the whole cell is the value" (^…$) and needs no trigger literal.
-      if (p.d.trigger.kind !== 'digits' && p.d.keywordRequired) for (const i of ctx) passes.push({ c: whole(units[i]!.text), base: unitStart[i]! });
+      if (p.d.trigger.kind !== 'digits' && p.d.keywordRequired) for (const i of ctx) passes.push({ c: whole(units[i]!.text), base: unitStart[i]!, unit: true });
       const seen = new Set<number>();
-      for (const { c, base } of passes) {
+      for (const { c, base, unit } of passes) {
         if (c.text.length === 0) continue;
         const single = c.segStart.length === 1 && c.segStart[0] === 0 && c.segLen[0] === c.text.length;
         const shift = single ? c.origStart[0]! + base : 0;
@@ -295,6 +296,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           return true;
         };
         const scanCtx = {
+          wholeUnit: unit,
           keywordNear: (s: number, e: number): boolean => {
             if (!toUnit(s, e)) return false;
             const ui = unitOf(mapS);
