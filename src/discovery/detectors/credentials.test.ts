@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { AWS_SECRET, locateAwsSecrets } from './credentials.js';
 import { found, runDetectorCases } from './test-support.js';
 
 const body = (n: number): string => Array.from({ length: n }, (_, i) => 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj'.slice(0, 60) + String(i % 10).repeat(4)).join('\n');
@@ -77,3 +78,19 @@ it('does not take a window of text with no spaces for a whole cell (reports the 
   const text = `${'Zq'.repeat(30)}_password=Kx9!mQ2#wZ7t`;
   assert.deepEqual(found(text).filter(([id]) => id === 'PASSWORD'), [['PASSWORD', 'Kx9!mQ2#wZ7t']]);
 });
+
+it('finds AWS secret shapes without the regex exactly where the regex does', () => {
+  const alphabet = ['A', 'z', '0', '+', '/', '=', ' ', '-', '\u0000', 'é'];
+  let seed = 12345;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let k = 0; k < 400; k++) {
+    let t = '';
+    const parts = 1 + rnd(6);
+    for (let i = 0; i < parts; i++) t += rnd(3) === 0 ? alphabet[rnd(alphabet.length)]! : 'x'.repeat(35 + rnd(10)) + alphabet[rnd(alphabet.length)]!;
+    const got: Array<[number, number]> = [];
+    locateAwsSecrets(t, (s, e) => { got.push([s, e]); });
+    const want = [...t.matchAll(AWS_SECRET)].map((m): [number, number] => [m.index, m.index + m[0].length]);
+    assert.deepEqual(got, want, JSON.stringify(t));
+  }
+});
+

@@ -49,6 +49,12 @@ export interface RegexDetectorSpec {
    * the secret) counts only when that text is a whole unit, not a trigger window cut out of one.
    */
   fullMatchNeedsWholeUnit?: boolean;
+  /**
+   * A hand-written matcher with exactly the pattern's matches (`emit(start, end)` in order), used
+   * instead of running the pattern when the regex engine is slow on it; the pattern stays the
+   * reference definition (tests compare the two).
+   */
+  locate?: (text: string, emit: (start: number, end: number) => void) => void;
   /** Validator; default: every match is a candidate with `confidence`. */
   validate?: (value: string, ctx: ValueContext) => Verdict | null;
   /** Confidence when no validator is given. */
@@ -65,6 +71,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
   const validate = spec.validate;
   const base = spec.confidence ?? 'Medium';
   const fullNeedsUnit = spec.fullMatchNeedsWholeUnit === true;
+  const locate = spec.locate;
   const gated = spec.keywordRequired && spec.noKeywordId === undefined && spec.near?.mode !== 'orKeyword' && spec.valuesMayStandAlone !== true;
   const d: Detector = {
     id: spec.id,
@@ -85,6 +92,25 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
         index: 0,
         keywordNear: () => ctx?.keywordNear(at, at + len0) ?? false,
       };
+      /** One match of the pattern at `index`: validated, then a candidate. */
+      const consider = (index: number, value: string): void => {
+        if (validate === undefined) { out.push({ start: index, end: index + value.length, confidence: base }); return; }
+        at = index;
+        len0 = value.length;
+        vctx.index = at;
+        const v = validate(value, vctx);
+        if (v === null) return;
+        const len = v.trimTo !== undefined && v.trimTo < value.length ? v.trimTo : value.length;
+        const c: Candidate = { start: index, end: index + len, confidence: v.confidence };
+        if (v.normalized !== undefined) c.normalized = v.normalized;
+        if (v.id !== undefined) c.id = v.id;
+        if (v.keywordRequired !== undefined && !(gated && !v.keywordRequired)) c.keywordRequired = v.keywordRequired;
+        out.push(c);
+      };
+      if (locate !== undefined) {
+        locate(text, (start, end) => { consider(start, text.slice(start, end)); });
+        return out;
+      }
       pattern.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = pattern.exec(text)) !== null) {
@@ -92,18 +118,7 @@ export function regexDetector(spec: RegexDetectorSpec): Detector {
         if (value.length === 0) { pattern.lastIndex++; continue; }
         // Not a whole unit: look for the other alternatives' matches from the next char on.
         if (fullNeedsUnit && value.length === text.length && ctx?.wholeUnit !== true) { pattern.lastIndex = m.index + 1; continue; }
-        if (validate === undefined) { out.push({ start: m.index, end: m.index + value.length, confidence: base }); continue; }
-        at = m.index;
-        len0 = value.length;
-        vctx.index = at;
-        const v = validate(value, vctx);
-        if (v === null) continue;
-        const len = v.trimTo !== undefined && v.trimTo < value.length ? v.trimTo : value.length;
-        const c: Candidate = { start: m.index, end: m.index + len, confidence: v.confidence };
-        if (v.normalized !== undefined) c.normalized = v.normalized;
-        if (v.id !== undefined) c.id = v.id;
-        if (v.keywordRequired !== undefined && !(gated && !v.keywordRequired)) c.keywordRequired = v.keywordRequired;
-        out.push(c);
+        consider(m.index, value);
       }
       return out;
     },

@@ -13,7 +13,7 @@ import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
 import { findRuns, runSpans, type RunTable } from './runs.js';
-import { caseVariants, literalSpans, mapBack, materialize, mergeSpans, planLiterals, regexSpans, type Compacted, type LiteralPlan, type Spans } from './windows.js';
+import { caseVariants, literalSpans, mapBack, materialize, mergeSortedPairs, mergeSpans, planLiterals, regexSpans, type Compacted, type LiteralPlan, type Spans } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
 const UNIT_SEP = '\n\u0000\n';
@@ -245,16 +245,24 @@ export function createScanner(options: ScannerOptions): Scanner {
      */
     const gateFor = (ps: ReadonlyArray<{ p: Prepared; sp: Spans | null }>): Int32Array[] | null => {
       if (keywordGate === null) return null;
-      const flat: number[] = [];
       const reachOf = new Map<Spans | null, number>();
       for (const { p, sp } of ps) if (p.gate >= 0) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
       if (reachOf.size === 0) return null;
+      let regions: number[] = [];
       for (const [sp, reach] of reachOf) {
         if (sp === null) return keywordGate.scan(text);
+        // A keyword only counts inside the candidate's own unit (keywordNear's lower bound), so a
+        // region never reaches back past the start of the unit its span starts in: in a batch of
+        // CSV cells the gate then reads the cells, not the ~70 chars before each of them.
         const back = reach + keywordGate.maxSpan;
-        for (let i = 0; i < sp.length; i += 2) flat.push(sp[i]! - back, sp[i + 1]!);
+        const own: number[] = [];
+        for (let i = 0; i < sp.length; i += 2) {
+          const st = sp[i]!;
+          own.push(Math.max(st - back, units.length === 1 ? 0 : unitStart[unitOf(st)]!), sp[i + 1]!);
+        }
+        regions = regions.length === 0 ? own : mergeSortedPairs(regions, own);
       }
-      return keywordGate.scan(text, mergeSpans(flat, text.length));
+      return keywordGate.scan(text, mergeSpans(regions, text.length));
     };
     const found: Array<Internal> = [];
 

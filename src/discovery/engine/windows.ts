@@ -207,6 +207,20 @@ function sortPairs(flat: readonly number[]): number[] {
   return out;
 }
 
+/** Two flat [start, end) pair lists, each sorted by start, merged into one sorted list (linear). */
+export function mergeSortedPairs(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! <= b[j]!) { out[k++] = a[i++]!; out[k++] = a[i++]!; } else { out[k++] = b[j++]!; out[k++] = b[j++]!; }
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 /** Spans of the literal windows (see `literalWindows`) of a planned literal set. */
 export function literalSpans(text: string, plan: LiteralPlan, before: number, after: number, accept?: (text: string, index: number) => boolean): Spans {
   const flat: number[] = [];
