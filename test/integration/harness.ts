@@ -149,6 +149,9 @@ async function launch(dataDir: string, creds: Credentials, extraArgs: string[] =
     },
     async dispose() {
       await self.stop();
+      // A server-side failure a test only sees as a status code: show its log line (no secrets are logged).
+      const failures = err.split('\n').filter((l) => /"level":(50|60)/.test(l)).slice(0, 5);
+      if (failures.length > 0) process.stderr.write(`coffer server errors (${dataDir}):\n${failures.join('\n')}\n`);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
