@@ -36,7 +36,9 @@ async function peakRss(pid: number): Promise<number> {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function rawDiskWrite(size: number): Promise<number> {
+/** MiB/s of one sequential write + fsync (at most 1 GiB: the rate, not the size, is the ceiling). */
+async function rawDiskWrite(objectSize: number): Promise<number> {
+  const size = Math.min(objectSize, 1024 * MiB);
   const dir = await mkdtemp(join(tmpdir(), 'coffer-bench-disk-'));
   const file = join(dir, 'raw');
   const started = performance.now();

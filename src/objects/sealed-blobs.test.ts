@@ -50,6 +50,19 @@ describe('sealed blobs', () => {
     assert.deepEqual(await read(small, 0, 4095), PLAIN.subarray(0, 4096));
   });
 
+  it('fails a read of a blob deleted under it with storage.no_such_blob, on both read paths, without an unhandled stream error', async () => {
+    const doomed = await (async () => {
+      const w = await sealed.write(Readable.from([PLAIN]), [], { dataKey: DataKey.fromBytes(KEY), sealedKey: 'unused', keyContext: {} });
+      return { ...w, size: PLAIN.length, etag: '""', checksum: null };
+    })();
+    await sealed.delete([doomed.blobId]);
+    for (const [start, end] of [[0, 100], [70_000, 140_000]] as const) {
+      await assert.rejects(read(doomed, start, end), (e: unknown) => isCofferError(e, 'storage.no_such_blob'), `${start}-${end}`);
+    }
+    // An 'error' emitted with no listener would surface as an uncaught exception after the reads.
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
   it('fails a read of the first chunk when its ciphertext was changed on disk', async () => {
     const path = join(dir, 'blobs', small.blobId.slice(0, 2), small.blobId.slice(2, 4), small.blobId);
     const bytes = readFileSync(path);

@@ -77,10 +77,11 @@ export function createSealedBlobs(deps: {
           await pipeline(whole, createDecryptStream(dataKey, { plaintextSize: segment.size, plan }), out);
           return;
         }
-        const header = blobs.read(segment.blobId, { start: 0, end: headerSize() - 1 });
+        const header = await collect(blobs.read(segment.blobId, { start: 0, end: headerSize() - 1 }));
+        // Opened only now: a stream opened before the header read fails (blob deleted meanwhile)
+        // would emit its error with nobody listening, and that takes the process down.
         const body = blobs.read(segment.blobId, { start: plan.cipherStart, end: plan.cipherEnd });
-        const decrypt = createDecryptStream(dataKey, { plaintextSize: segment.size, plan, header: await collect(header) });
-        await pipeline(body, decrypt, out);
+        await pipeline(body, createDecryptStream(dataKey, { plaintextSize: segment.size, plan, header }), out);
       })().catch((err: unknown) => out.destroy(err as Error));
       return out;
     },
