@@ -356,7 +356,10 @@ export function createScanner(options: ScannerOptions): Scanner {
       // Nothing to be near: skip the detector (CVV and expiry cost nothing without a card).
       if (near.mode === 'required' && !found.some((o) => near.identifiers.includes(o.identifier))) continue;
       const mine: Array<Internal> = [];
-      const sp = spansOf(p);
+      let sp = spansOf(p);
+      // A required relation keeps only matches near one of those found: windows too far from all
+      // of them cannot hold one, so they are neither keyword-gated nor scanned.
+      if (near.mode === 'required' && sp !== null) sp = nearSpans(sp, found, near.identifiers, near.after ?? near.distance, near.distance);
       candidatesOf(p, sp, gateFor([{ p, sp }]), mine);
       for (const m of mine) {
         if (near.mode === 'orKeyword' && m.keywordNear) { found.push(m); continue; }
@@ -392,6 +395,21 @@ export function createScanner(options: ScannerOptions): Scanner {
     scanUnits,
     newObject: () => new ObjectScan({ hashKey: options.hashKey, detectors: byId }),
   };
+}
+
+/**
+ * The spans [s, e) that can hold a match m (s <= m.aStart, m.aEnd <= e) with, for some found match
+ * o of `ids`, o.aStart - m.aEnd <= after and m.aStart - o.aEnd <= distance.
+ */
+function nearSpans(sp: Spans, found: ReadonlyArray<{ identifier: string; aStart: number; aEnd: number }>, ids: readonly string[], after: number, distance: number): Spans {
+  const anchors = found.filter((o) => ids.includes(o.identifier));
+  const out: Spans = [];
+  for (let i = 0; i < sp.length; i += 2) {
+    const s = sp[i]!;
+    const e = sp[i + 1]!;
+    if (anchors.some((o) => s <= o.aEnd + distance && e >= o.aStart - after)) out.push(s, e);
+  }
+  return out;
 }
 
 /**
