@@ -108,6 +108,8 @@ export interface StartOptions {
   template?: DataTemplate;
   /** Run this bundle (default: the current sources, benchBundle()). */
   bundle?: BenchBundle;
+  /** Extra environment for the server (COFFER_* settings). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startBenchCoffer(opts: StartOptions = {}): Promise<BenchCoffer> {
@@ -127,7 +129,7 @@ export async function startBenchCoffer(opts: StartOptions = {}): Promise<BenchCo
     : [bundle.cli, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', ...(opts.extraArgs ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: cleanEnv({ COFFER_LOG_LEVEL: 'warn', COFFER_MFA: 'optional' }),
+    env: cleanEnv({ COFFER_LOG_LEVEL: 'warn', COFFER_MFA: 'optional', ...opts.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -27,9 +27,9 @@ import { DEFAULT_LIMITS } from '../src/discovery/formats/types.js';
 
 const quick = process.argv.includes('--quick');
 const mibArg = process.argv.indexOf('--mib');
-const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 1 : 64;
+const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 1 : 32;
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 1 : 5;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 1 : 3;
 /** Text unit size of the text reader; CSV / JSON batch size of `coffer scan` (cli/run-scan.ts). */
 const TEXT_UNIT = DEFAULT_LIMITS.maxUnitChars;
 const BATCH = 64 * 1024;

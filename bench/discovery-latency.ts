@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ListFindingsCommand, Macie2Client } from '@aws-sdk/client-macie2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { startCoffer, type Coffer } from '../test/integration/harness.js';
+import { startBenchCoffer as startCoffer, type BenchCoffer as Coffer } from './coffer-process.js';
 import { createRawClient } from './load/raw-client.js';
 import { prepareObjects, runLoad } from './load/runner.js';
 

@@ -28,10 +28,10 @@ import { readUnits } from '../src/discovery/formats/index.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const mibArg = process.argv.indexOf('--mib');
-const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 1 : 64;
+const MIB = mibArg > 0 ? Number(process.argv[mibArg + 1]) : quick ? 1 : 32;
 const TARGET = MIB * 1024 * 1024;
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 1 : 5;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : quick ? 1 : 3;
 const median = (xs: readonly number[]): number => {
   const a = [...xs].sort((x, y) => x - y);
   return a.length === 0 ? NaN : a.length % 2 === 1 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;

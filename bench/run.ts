@@ -36,7 +36,7 @@ const COMPONENTS: Array<{ name: string; script: string; args: string[] }> = [
   // Small-object PUT/GET with SSE-S3, SSE-KMS and SSE-KMS + Bucket Keys, and the per-object key seal/open time of each.
   { name: 'sse-kms', script: 'bench/sse-kms.ts', args: quick ? ['--quick'] : [] },
   // Discovery on write end to end: PUT -> finding latency (idle, serving reads) and the PUT throughput cost at the full CPU budget.
-  { name: 'discovery-latency', script: 'bench/discovery-latency.ts', args: quick ? ['--quick', '--objects', '3'] : [] },
+  { name: 'discovery-latency', script: 'bench/discovery-latency.ts', args: quick ? ['--quick', '--objects', '3', '--seconds', '0.5'] : [] },
 ];
 
 /** CPU seconds of this process and its waited-for children (/proc/self/stat utime+stime+cutime+cstime); NaN off Linux. */
