@@ -26,7 +26,7 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean' }, size: { ty
 const quick = values.quick === true;
 const size = Number(values.size ?? 4096);
 const concurrency = Number(values.concurrency ?? (quick ? 16 : 32));
-const seconds = Number(values.seconds ?? (quick ? 0.5 : 5));
+const seconds = Number(values.seconds ?? (quick ? 0.3 : 5));
 const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const GOAL = 15;
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const keep = (v: Variant, op: string, r: LoadResult) => results.set(`${v}:${op}`, [...(results.get(`${v}:${op}`) ?? []), r]);
   try {
     let run = 0;
-    for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: quick ? 200 : 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.coffer.process.pid! });
+    if (!quick) for (const s of servers) await runLoad({ system: s.mode, client: s.client, op: 'PUT', size, concurrency, durationMs: 1000, bucket: 'bench', payload, runId: `warm${run++}`, serverPid: s.coffer.process.pid! });
     for (let r = 0; r < rounds; r++) {
       const order = [...servers.slice(r % servers.length), ...servers.slice(0, r % servers.length)];
       for (const op of ['PUT', 'GET'] as const) {

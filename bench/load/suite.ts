@@ -58,7 +58,7 @@ export function defaultSuiteOptions(quick: boolean): SuiteOptions {
     sizes: quick ? [4 * KiB, 256 * KiB] : [4 * KiB, 64 * KiB, 1 * MiB, 16 * MiB, 64 * MiB],
     concurrency: quick ? 8 : 16,
     largeConcurrency: quick ? 4 : 8,
-    durationMs: quick ? 500 : 5000,
+    durationMs: quick ? 300 : 5000,
     rounds: quick ? 1 : 2,
     smallSize: 4 * KiB,
     mixedSize: quick ? 256 * KiB : 1 * MiB,
