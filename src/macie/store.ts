@@ -288,23 +288,20 @@ export class MacieStore {
       .run(f.id, f.bucket, f.key, f.versionId, f.type, f.severity, f.severityScore, f.originType, f.jobId, f.createdAt, f.createdAt, JSON.stringify(f.body));
   }
 
+  /** Finding ids by creation time (ties by id, as a stable sort of allFindings gives), one window, bodies unread. */
+  findingIdsByTime(where: { buckets?: readonly string[]; keys?: readonly string[]; severities?: readonly string[] }, desc: boolean, offset: number, limit: number): string[] {
+    const { sql, params } = findingFilter(where);
+    return (this.#db.prepare(`SELECT id FROM findings${sql} ORDER BY created_at ${desc ? 'DESC' : 'ASC'}, id ASC LIMIT ? OFFSET ?`).all(...params, limit, offset) as { id: string }[]).map((r) => r.id);
+  }
+
   /**
    * Every finding, oldest first (callers filter, sort and page; bodies are small). `where` narrows
    * by indexed columns first (bucket names, object keys, severity), so a filtered ListFindings
    * does not parse every finding.
    */
   *allFindings(where: { buckets?: readonly string[]; keys?: readonly string[]; severities?: readonly string[] } = {}): Generator<FindingRow> {
-    const clauses: string[] = [];
-    const params: string[] = [];
-    const inList = (column: string, values: readonly string[] | undefined) => {
-      if (values === undefined) return;
-      clauses.push(values.length === 0 ? '0' : `${column} IN (${values.map(() => '?').join(', ')})`);
-      params.push(...values);
-    };
-    inList('bucket', where.buckets);
-    inList('key', where.keys);
-    inList('severity', where.severities);
-    const sql = `SELECT id, created_at, body, archived FROM findings${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    const { sql: filter, params } = findingFilter(where);
+    const sql = `SELECT id, created_at, body, archived FROM findings${filter} ORDER BY created_at, id`;
     for (const r of this.#db.prepare(sql).iterate(...params) as Iterable<{ id: string; created_at: number; body: string; archived: number }>) {
       const body = JSON.parse(r.body) as Record<string, unknown>;
       body.archived = r.archived === 1;
@@ -376,4 +373,19 @@ export class MacieStore {
     const r = this.#db.prepare('SELECT id FROM findings WHERE bucket = ? AND key = ? AND version_id = ? ORDER BY created_at DESC LIMIT 1').get(bucket, key, versionId) as { id: string } | undefined;
     return r ? (this.getFindings([r.id])[0] ?? null) : null;
   }
+}
+
+/** A WHERE clause (with its parameters) over the findings table's indexed columns. */
+function findingFilter(where: { buckets?: readonly string[]; keys?: readonly string[]; severities?: readonly string[] }): { sql: string; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (values === undefined) return;
+    clauses.push(values.length === 0 ? '0' : `${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  inList('bucket', where.buckets);
+  inList('key', where.keys);
+  inList('severity', where.severities);
+  return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }

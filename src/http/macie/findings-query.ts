@@ -79,10 +79,16 @@ export function sortBy<T>(docs: T[], sort: SortCriteria | undefined, of: (d: T) 
     .map((x) => x.d);
 }
 
+/** The offset an opaque page token holds and the page size asked for (at most `limit`). */
+export function pageWindow(nextToken: unknown, maxResults: unknown, limit: number): { offset: number; size: number } {
+  const offset = typeof nextToken === 'string' && /^\d+$/.test(Buffer.from(nextToken, 'base64url').toString()) ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
+  const size = typeof maxResults === 'number' && Number.isInteger(maxResults) && maxResults > 0 ? Math.min(maxResults, limit) : limit;
+  return { offset, size };
+}
+
 /** One page of `items` from an opaque offset token. */
 export function page<T>(items: readonly T[], nextToken: unknown, maxResults: unknown, limit: number): { items: T[]; nextToken?: string } {
-  const start = typeof nextToken === 'string' && /^\d+$/.test(Buffer.from(nextToken, 'base64url').toString()) ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
-  const size = typeof maxResults === 'number' && Number.isInteger(maxResults) && maxResults > 0 ? Math.min(maxResults, limit) : limit;
+  const { offset: start, size } = pageWindow(nextToken, maxResults, limit);
   const slice = items.slice(start, start + size);
   const end = start + slice.length;
   return end < items.length ? { items: slice, nextToken: Buffer.from(String(end)).toString('base64url') } : { items: slice };

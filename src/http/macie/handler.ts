@@ -10,7 +10,7 @@ import { isCofferError } from '../../shared/index.js';
 import type { Discovery } from '../../macie/index.js';
 import { listManagedIdentifiers } from '../../discovery/index.js';
 import type { BucketRecord } from '../../storage/metadata/port.js';
-import { meetsCriteria, page, sortBy, valuesAt, type Criterion, type SortCriteria } from './findings-query.js';
+import { meetsCriteria, page, pageWindow, sortBy, valuesAt, type Criterion, type SortCriteria } from './findings-query.js';
 import { bucketMetadata, bucketStatistics, resourceDetections, resourceProfile } from './buckets-api.js';
 
 export interface MacieRequest {
@@ -72,6 +72,9 @@ const ERRORS: Record<string, [number, string]> = {
 const ID = '([^/]+)';
 const arnOf = (kind: string) => (ctx: OpContext, d: MacieHandlerDeps) => `arn:aws:macie2:${d.region}:${d.accountId}:${kind}/${ctx.params[0]}`;
 
+/** ListFindings criteria that map to indexed columns of the findings table. */
+const INDEXED_EQ = new Set(['resourcesAffected.s3Bucket.name', 'resourcesAffected.s3Object.key', 'severity.description']);
+
 export function createMacieHandler(deps: MacieHandlerDeps) {
   const d = deps.discovery;
   const customArnsByName = () => new Map(d.identifiers.listCustomDataIdentifiers().map((c) => [c.name, { id: c.id, arn: c.arn }]));
@@ -85,10 +88,9 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     if (!b) throw new MacieError(404, 'ResourceNotFoundException', 'The bucket was not found.');
     return b;
   };
-  // Findings are read row by row; only the matching ones' ids and sort values are kept in memory.
-  function* findings(input: Json) {
+  /** Criteria on indexed columns (bucket, key, severity) as SQL filters; `only` when nothing else is asked. */
+  const indexed = (input: Json) => {
     const criterion = (input.findingCriteria as { criterion?: Record<string, Criterion> } | undefined)?.criterion;
-    // eq criteria on indexed columns narrow the rows read; meetsCriteria still applies every criterion.
     const eq = (name: string): string[] | undefined => {
       const v = criterion?.[name]?.eq;
       return Array.isArray(v) && v.length > 0 && v.length <= 100 && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
@@ -97,8 +99,30 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     const keys = eq('resourcesAffected.s3Object.key');
     const severities = eq('severity.description');
     const where = { ...(buckets ? { buckets } : {}), ...(keys ? { keys } : {}), ...(severities ? { severities } : {}) };
+    const only = Object.entries(criterion ?? {}).every(([name, c]) => INDEXED_EQ.has(name) && Object.keys(c).length === 1 && eq(name) !== undefined);
+    return { criterion, where, only };
+  };
+  // Findings are read row by row; only the matching ones' ids and sort values are kept in memory.
+  function* findings(input: Json) {
+    // eq criteria on indexed columns narrow the rows read; meetsCriteria still applies every criterion.
+    const { criterion, where } = indexed(input);
     for (const f of d.store.allFindings(where)) if (meetsCriteria(f.body, criterion)) yield f;
   }
+  /**
+   * One page of ListFindings. The usual request (sorted by createdAt, criteria only on bucket, key
+   * or severity) pages in SQL without reading finding bodies, so paging through all findings (the
+   * AWS CLI does) is linear, not quadratic.
+   */
+  const findingIdsPage = (input: Json): { items: string[]; nextToken?: string } => {
+    const sort = (input.sortCriteria as SortCriteria | undefined) ?? { attributeName: 'createdAt', orderBy: 'DESC' };
+    const { where, only } = indexed(input);
+    if (only && sort.attributeName === 'createdAt') {
+      const { offset, size } = pageWindow(input.nextToken, input.maxResults, 50);
+      const ids = d.store.findingIdsByTime(where, sort.orderBy === 'DESC', offset, size + 1);
+      return ids.length > size ? { items: ids.slice(0, size), nextToken: Buffer.from(String(offset + size)).toString('base64url') } : { items: ids };
+    }
+    return page(findingIds(input), input.nextToken, input.maxResults, 50);
+  };
   const findingIds = (input: Json): string[] => {
     const sort = (input.sortCriteria as SortCriteria | undefined) ?? { attributeName: 'createdAt', orderBy: 'DESC' };
     const rows: { id: string; k: unknown }[] = [];
@@ -113,7 +137,7 @@ export function createMacieHandler(deps: MacieHandlerDeps) {
     {
       method: 'POST', pattern: /^\/findings$/, name: 'ListFindings', readOnly: true,
       run: ({ input }) => {
-        const p = page(findingIds(input), input.nextToken, input.maxResults, 50);
+        const p = findingIdsPage(input);
         return { findingIds: p.items, ...(p.nextToken ? { nextToken: p.nextToken } : {}) };
       },
     },
