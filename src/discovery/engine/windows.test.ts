@@ -56,6 +56,9 @@ describe('prefilter windows', () => {
   it('searches literals from their rarest character and verifies the prefix', () => {
     assert.deepEqual(anchorOf('sk_live_'), { anchor: '_live_', skip: 2 });
     assert.deepEqual(anchorOf('AKIA'), { anchor: 'AKIA', skip: 0 });
+    assert.deepEqual(anchorOf('-----BEGIN'), { anchor: '-----B', skip: 0 }, 'anchors stay short (fast indexOf)');
+    const pem = 'x -----BEGIN RSA -----BEGAN -----BEGINNER';
+    assert.deepEqual(literalWindows(pem, ['-----BEGIN'], 0, 0).map(([a, b]) => pem.slice(a, b)), ['-----BEGIN', '-----BEGIN']);
     const t = 'rk_live_ sk_live_x tsk_live_';
     assert.deepEqual(literalWindows(t, ['sk_live_'], 0, 0).map(([a, b]) => t.slice(a, b)), ['sk_live_', 'sk_live_']);
     assert.deepEqual(caseVariants(['swift']).sort(), ['SWIFT', 'Swift', 'swift']);

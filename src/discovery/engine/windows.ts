@@ -78,22 +78,32 @@ function rarity(c: string): number {
   return 0;
 }
 
-/** The literal's suffix starting at its rarest character, and the length of the prefix before it. */
+/**
+ * V8's indexOf finds patterns of up to 6 chars with a memchr on their first char (~0.02 ns/char
+ * here) and longer ones with Boyer-Moore (~0.4-1.4 ns/char, measured): anchors stay short.
+ */
+const MAX_ANCHOR = 6;
+
+/**
+ * The search anchor of a literal: up to MAX_ANCHOR chars from its rarest character, and the
+ * length of the prefix before it (the whole literal is verified at each hit).
+ */
 export function anchorOf(lit: string): { anchor: string; skip: number } {
   let best = 0;
   for (let i = 1; i < lit.length; i++) if (rarity(lit[i]!) < rarity(lit[best]!)) best = i;
-  return { anchor: lit.slice(best), skip: best };
+  return { anchor: lit.slice(best, best + MAX_ANCHOR), skip: best };
 }
 
 /** Literals grouped by their rarest-char anchor (one indexOf pass per anchor), built once per trigger. */
-export type LiteralPlan = ReadonlyArray<{ anchor: string; group: ReadonlyArray<{ len: number; skip: number; prefix: string }> }>;
+export type LiteralPlan = ReadonlyArray<{ anchor: string; group: ReadonlyArray<{ lit: string; skip: number; whole: boolean }> }>;
 
 export function planLiterals(literals: readonly string[]): LiteralPlan {
-  const byAnchor = new Map<string, Array<{ len: number; skip: number; prefix: string }>>();
+  const byAnchor = new Map<string, Array<{ lit: string; skip: number; whole: boolean }>>();
   for (const lit of literals) {
     const { anchor, skip } = anchorOf(lit);
     const group = byAnchor.get(anchor) ?? [];
-    group.push({ len: lit.length, skip, prefix: lit.slice(0, skip) });
+    // `whole`: the anchor is the literal itself, nothing to verify at a hit.
+    group.push({ lit, skip, whole: skip === 0 && anchor.length === lit.length });
     byAnchor.set(anchor, group);
   }
   return [...byAnchor].map(([anchor, group]) => ({ anchor, group }));
@@ -110,10 +120,10 @@ function eachLiteralWindow(
 ): void {
   for (const { anchor, group } of plan) {
     for (let i = haystack.indexOf(anchor); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
-      for (const { len, skip, prefix } of group) {
-        if (skip > 0 && (i < skip || !haystack.startsWith(prefix, i - skip))) continue;
+      for (const { lit, skip, whole } of group) {
+        if (!whole && (i < skip || !haystack.startsWith(lit, i - skip))) continue;
         if (accept !== undefined && !accept(haystack, i - skip)) continue;
-        emit(i - skip - before, i - skip + len + after);
+        emit(i - skip - before, i - skip + lit.length + after);
       }
     }
   }
