@@ -261,12 +261,13 @@ export async function startCoffer(
           await Promise.all([listener.close(config.shutdownGraceMs), fipsListener?.close(config.shutdownGraceMs)]);
           await tlsManager?.close();
           await auditExport?.stop();
+          // Discovery before the trail: its in-flight actions and deliveries still record their events.
+          await discovery?.close();
           await trail?.close();
           iam?.close();
           clearInterval(kmsSweep);
           kms.close();
           kmsStore?.close();
-          await discovery?.close();
           await metadata.close();
           await blobs.close();
         })();
