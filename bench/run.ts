@@ -22,6 +22,8 @@ const quick = values.quick === true;
 const only = typeof values.only === 'string' ? new Set(values.only.split(',').map((s) => s.trim())) : null;
 const wanted = (name: string) => only === null || only.has(name);
 const outDir = join(ROOT, 'bench-results');
+/** A quick (CI smoke) run writes results-quick.* and load-quick.svg, so it never overwrites a full run's results. */
+const suffix = quick ? '-quick' : '';
 
 const COMPONENTS: Array<{ name: string; script: string; args: string[] }> = [
   { name: 'checksums', script: 'bench/checksums.ts', args: [quick ? '16' : '256'] },
@@ -96,11 +98,11 @@ async function main(): Promise<void> {
     const suite = await timed('load', () => runSuite(parseSuiteOptions(argv)));
     const md = markdownReport(suite, large ? { largeObject: large } : {});
     process.stdout.write(md + '\n');
-    sections.push('## load', '', md, '', '![throughput by object size](load.svg)', '');
+    sections.push('## load', '', md, '', `![throughput by object size](load${suffix}.svg)`, '');
     json['load'] = suite;
     for (const f of suite.failures) broken.push(`load: ${f.system} failed at ${f.op} ${f.size} B: ${f.error.slice(0, 200)}`);
     for (const r of [...suite.results, ...suite.sdkComparison]) if (r.ops === 0) broken.push(`load: ${r.op} ${r.size} B on ${r.system} completed no operation (${r.firstError ?? 'no error'})`);
-    await writeFile(join(outDir, 'load.svg'), throughputChart(suite.results, `Coffer load suite (${quick ? 'quick' : 'full'}), ${suite.environment.at}`));
+    await writeFile(join(outDir, `load${suffix}.svg`), throughputChart(suite.results, `Coffer load suite (${quick ? 'quick' : 'full'}), ${suite.environment.at}`));
   }
   const minutes = (performance.now() - started) / 60_000;
   sections.push('', `Total ${minutes.toFixed(1)} min.`);
@@ -109,9 +111,9 @@ async function main(): Promise<void> {
   json['timings'] = timings;
   sections.push('', '| part | wall s | CPU s (with children) |', '|---|---:|---:|', ...timings.map((t) => `| ${t.part} | ${t.seconds.toFixed(1)} | ${t.cpuSeconds.toFixed(1)} |`));
   if (broken.length > 0) sections.push('', '**The harness broke:**', '', ...broken.map((b) => `- ${b}`));
-  await writeFile(join(outDir, 'results.md'), sections.join('\n'));
-  await writeFile(join(outDir, 'results.json'), JSON.stringify(json, null, 2));
-  process.stderr.write(`results in ${outDir}/results.{md,json} and load.svg (${minutes.toFixed(1)} min)\n`);
+  await writeFile(join(outDir, `results${suffix}.md`), sections.join('\n'));
+  await writeFile(join(outDir, `results${suffix}.json`), JSON.stringify(json, null, 2));
+  process.stderr.write(`results in ${outDir}/results${suffix}.{md,json} and load${suffix}.svg (${minutes.toFixed(1)} min)\n`);
   if (broken.length > 0) {
     process.stderr.write(`the benchmark harness broke:\n${broken.map((b) => `  ${b}`).join('\n')}\n`);
     process.exitCode = 1;
