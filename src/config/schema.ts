@@ -97,56 +97,45 @@ function count(min: number, max: number) {
 /** What the free-form field guard does with sensitive data (guards.freeFormFields). */
 export const GUARD_MODES = ['reject', 'warn', 'off'] as const;
 
-/** Per-bucket modes: an object { bucket: mode } or the text "bucket=mode,other=mode". */
-const bucketModes = leaf<Record<string, string> | string, Readonly<Record<string, (typeof GUARD_MODES)[number]>>>((v) => {
-  let entries: Array<[string, unknown]>;
-  if (typeof v === 'string') {
-    entries = [];
-    for (const part of parseList(v)) {
-      const i = part.indexOf('=');
-      if (i <= 0) return { ok: false, error: 'expected bucket=mode pairs separated by commas (mode: reject, warn or off)' };
-      entries.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+/**
+ * A per-bucket setting: an object { bucket: value } or the text "bucket=value,other=value";
+ * with `star`, the name * stands for every other bucket.
+ */
+function perBucket<const T extends readonly string[]>(values: T, noun: string, star: boolean) {
+  const list = values.join(', ');
+  const names = star ? 'bucket names (or *)' : 'bucket names';
+  return leaf<Record<string, string> | string, Readonly<Record<string, T[number]>>>((v) => {
+    let entries: Array<[string, unknown]>;
+    if (typeof v === 'string') {
+      entries = [];
+      for (const part of parseList(v)) {
+        const i = part.indexOf('=');
+        if (i <= 0) return { ok: false, error: `expected bucket=${noun} pairs separated by commas (${star ? '* for every bucket; ' : ''}${noun}: ${list})` };
+        entries.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+      }
+    } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      entries = Object.entries(v);
+    } else {
+      return { ok: false, error: `expected an object of ${names} to ${noun}s (${list})` };
     }
-  } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    entries = Object.entries(v);
-  } else {
-    return { ok: false, error: 'expected an object of bucket names to modes (reject, warn or off)' };
-  }
-  const out: Record<string, (typeof GUARD_MODES)[number]> = {};
-  for (const [bucket, mode] of entries) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { ok: false, error: 'expected bucket names (3-63 lower-case letters, digits, dots, hyphens)' };
-    if (typeof mode !== 'string' || !(GUARD_MODES as readonly string[]).includes(mode)) return { ok: false, error: 'expected each mode to be reject, warn or off' };
-    out[bucket] = mode as (typeof GUARD_MODES)[number];
-  }
-  return { ok: true, value: Object.freeze(out) };
-});
+    const out: Record<string, T[number]> = {};
+    for (const [bucket, value] of entries) {
+      if (!(star && bucket === '*') && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { ok: false, error: `expected ${names.replace('bucket names', 'bucket names (3-63 lower-case letters, digits, dots, hyphens)')}` };
+      if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) return { ok: false, error: `expected each ${noun} to be one of ${list}` };
+      out[bucket] = value as T[number];
+    }
+    return { ok: true, value: Object.freeze(out) };
+  });
+}
+
+/** Per-bucket guard modes for object key names: "bucket=mode,other=mode". */
+const bucketModes = perBucket(GUARD_MODES, 'mode', false);
 
 /** Quarantine severities for discovery (src/macie/quarantine.ts): findings at or above it are quarantined. */
 export const QUARANTINE_LEVELS = ['off', 'low', 'medium', 'high'] as const;
 
-/** Per-bucket quarantine levels, '*' for every other bucket: an object or the text "*=high,payroll=medium". */
-const bucketLevels = leaf<Record<string, string> | string, Readonly<Record<string, (typeof QUARANTINE_LEVELS)[number]>>>((v) => {
-  let entries: Array<[string, unknown]>;
-  if (typeof v === 'string') {
-    entries = [];
-    for (const part of parseList(v)) {
-      const i = part.indexOf('=');
-      if (i <= 0) return { ok: false, error: 'expected bucket=level pairs separated by commas (* for every bucket; level: off, low, medium or high)' };
-      entries.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
-    }
-  } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    entries = Object.entries(v);
-  } else {
-    return { ok: false, error: 'expected an object of bucket names (or *) to levels (off, low, medium, high)' };
-  }
-  const out: Record<string, (typeof QUARANTINE_LEVELS)[number]> = {};
-  for (const [bucket, level] of entries) {
-    if (bucket !== '*' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return { ok: false, error: 'expected bucket names (3-63 lower-case letters, digits, dots, hyphens) or *' };
-    if (typeof level !== 'string' || !(QUARANTINE_LEVELS as readonly string[]).includes(level)) return { ok: false, error: 'expected each level to be off, low, medium or high' };
-    out[bucket] = level as (typeof QUARANTINE_LEVELS)[number];
-  }
-  return { ok: true, value: Object.freeze(out) };
-});
+/** Per-bucket quarantine levels, '*' for every other bucket: "*=high,payroll=medium". */
+const bucketLevels = perBucket(QUARANTINE_LEVELS, 'level', true);
 
 /** Webhook URLs: https only, no credentials in the URL (checked by the URL guard; the URL is never echoed). */
 const webhookUrls = leaf<string[] | string, string[]>((v) => {
