@@ -44,7 +44,7 @@ export function createAnonymousS3Authorizer(deps: AnonymousAuthorizerDeps) {
   return async (op: S3Operation & { name: S3OperationName }, target: Target, secureTransport: boolean, req: IncomingMessage): Promise<EvaluationResult> => {
     const none: EvaluationResult = { decision: 'ImplicitDeny', matched: [] };
     if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') throw denied('Access Denied', none);
-    const { query, header, checks, copySource } = requestChecks(op, target, req);
+    const { query, header, checks } = requestChecks(op, target, req);
     const ua = req.headers['user-agent'];
     const global = globalConditionKeys({
       principal: null,
@@ -66,7 +66,7 @@ export function createAnonymousS3Authorizer(deps: AnonymousAuthorizerDeps) {
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: null, action: check.action, tlsProtocol }) };
       const result = evaluateForPrincipal(null, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies: [policy.compiled] });
       if (result.decision !== 'Allow') throw denied(`Access Denied: anonymous callers may not perform ${check.action} on ${check.resource}.`, result);
-      if (QUARANTINE_READS.has(check.action) && isQuarantined(await existingTagsFor(deps.objectTags, check, query, copySource))) {
+      if (QUARANTINE_READS.has(check.action) && isQuarantined(await existingTagsFor(deps.objectTags, check, query))) {
         throw denied(quarantineRefusal('an anonymous caller'), none);
       }
       matched.push(...result.matched);

@@ -84,7 +84,7 @@ export function requestChecks(op: S3Operation, target: Target, req: IncomingMess
     tagging: header('x-amz-tagging') !== undefined,
     bypassGovernance: header('x-amz-bypass-governance-retention') === 'true',
   });
-  return { query, header, checks, copySource };
+  return { query, header, checks };
 }
 
 /** TLS protocol of the request's connection ('TLSv1.3'), or null over plain HTTP. */
@@ -116,12 +116,12 @@ export function createS3Authorizer(deps: {
     // Operations Coffer does not implement answer 501 for authenticated callers.
     if (op.name === 'NotImplemented' || op.name === 'MethodNotAllowed') return null;
     const caller = auth.principal as IamCaller;
-    const { query, header, checks, copySource } = requestChecks(op, target, req);
+    const { query, header, checks } = requestChecks(op, target, req);
     const tlsProtocol = tlsProtocolOf(req, secureTransport);
     const global = callerConditionKeys(caller, req, { secureTransport, nowMs: deps.clock.now(), region: deps.region });
     const matched: EvaluationResult['matched'] = [];
     for (const check of checks) {
-      const existingObjectTags = await existingTagsFor(deps.objectTags, check, query, copySource);
+      const existingObjectTags = await existingTagsFor(deps.objectTags, check, query);
       const keys = { ...global, ...s3ConditionKeys({ query, header, authMethod: auth.method, action: check.action, tlsProtocol, ...(existingObjectTags ? { existingObjectTags } : {}) }) };
       const resourcePolicies = await policiesFor(bucketOfArn(check.resource));
       const result = evaluateForPrincipal(caller, { action: check.action, resource: check.resource, conditionKeys: keys, resourcePolicies });
@@ -164,25 +164,15 @@ const EXISTING_TAG_ACTIONS = new Set([
 /** The stored object's tags when the check is on an existing object and a lookup is wired; else null. */
 export async function existingTagsFor(
   lookup: ((bucket: string, key: string, versionId: string | null) => Promise<Readonly<Record<string, string>> | null>) | undefined,
-  check: { action: string; resource: string },
+  check: { action: string; resource: string; versionId?: string },
   query: URLSearchParams,
-  copySource: string | null,
 ): Promise<Readonly<Record<string, string>> | null> {
   if (!lookup || !EXISTING_TAG_ACTIONS.has(check.action)) return null;
   const m = /^arn:aws:s3:::([^/]+)\/(.+)$/.exec(check.resource);
   if (!m) return null;
   // A missing bucket or version has no tags; the handler then answers NoSuchBucket / NoSuchKey.
-  return lookup(m[1]!, m[2]!, versionOf(check, query, copySource)).catch(() => null);
-}
-
-/** The version a check is on: the copy source's ?versionId= for the source check, else the request's versionId. */
-function versionOf(check: { resource: string }, query: URLSearchParams, copySource: string | null): string | null {
-  if (copySource !== null) {
-    const q = copySource.indexOf('?');
-    const path = q < 0 ? copySource : copySource.slice(0, q);
-    if (check.resource === `arn:aws:s3:::${path}`) return q < 0 ? null : new URLSearchParams(copySource.slice(q + 1)).get('versionId');
-  }
-  return query.get('versionId');
+  // The copy source's check names its own version; otherwise the request's versionId applies.
+  return lookup(m[1]!, m[2]!, check.versionId ?? query.get('versionId')).catch(() => null);
 }
 
 /** The bucket an S3 ARN (arn:aws:s3:::bucket[/key]) names, or null for '*' and other ARNs. */

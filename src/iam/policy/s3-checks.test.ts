@@ -18,9 +18,12 @@ describe('s3Checks', () => {
   it('adds GetObject on the copy source, tagging and governance bypass checks', () => {
     assert.deepEqual(s3Checks({ action: 's3:PutObject', resource: 'object', bucket: 'dst', key: 'k', copySource: 'src/a/b?versionId=v9', tagging: true }), [
       { action: 's3:PutObject', resource: 'arn:aws:s3:::dst/k' },
-      { action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::src/a/b' },
+      { action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::src/a/b', versionId: 'v9' },
       { action: 's3:PutObjectTagging', resource: 'arn:aws:s3:::dst/k' },
     ]);
+    // The source check names the version it reads, also for a key that holds a '?'.
+    assert.deepEqual(s3Checks({ action: 's3:PutObject', resource: 'object', bucket: 'dst', key: 'k', copySource: 'src/a?b?versionId=v2' })[1], { action: 's3:GetObjectVersion', resource: 'arn:aws:s3:::src/a?b', versionId: 'v2' });
+    assert.deepEqual(s3Checks({ action: 's3:PutObject', resource: 'object', bucket: 'dst', key: 'k', copySource: 'src/a?b' })[1], { action: 's3:GetObject', resource: 'arn:aws:s3:::src/a?b' });
     assert.deepEqual(s3Checks({ action: 's3:DeleteObject', resource: 'object', bucket: 'b', key: 'k', bypassGovernance: true })[1], { action: 's3:BypassGovernanceRetention', resource: 'arn:aws:s3:::b/k' });
   });
 });

@@ -26,6 +26,8 @@ export interface S3Check {
   action: string;
   /** 'arn:aws:s3:::*' for ListBuckets, 'arn:aws:s3:::bucket', or 'arn:aws:s3:::bucket/key'. */
   resource: string;
+  /** The version the check reads when it is not the request's own (the copy source's ?versionId=). */
+  versionId?: string;
 }
 
 const VERSIONED: Readonly<Record<string, string>> = {
@@ -52,7 +54,8 @@ export function s3Checks(input: S3CheckInput): S3Check[] {
   if (input.copySource) {
     const q = input.copySource.indexOf('?versionId=');
     const path = (q < 0 ? input.copySource : input.copySource.slice(0, q)).replace(/^\//, '');
-    checks.push({ action: q < 0 ? 's3:GetObject' : 's3:GetObjectVersion', resource: `arn:aws:s3:::${path}` });
+    const versionId = q < 0 ? undefined : input.copySource.slice(q + '?versionId='.length).split('&')[0]!;
+    checks.push({ action: q < 0 ? 's3:GetObject' : 's3:GetObjectVersion', resource: `arn:aws:s3:::${path}`, ...(versionId !== undefined ? { versionId } : {}) });
   }
   if (input.tagging && input.action === 's3:PutObject') checks.push({ action: 's3:PutObjectTagging', resource });
   if (input.bypassGovernance) checks.push({ action: 's3:BypassGovernanceRetention', resource });
