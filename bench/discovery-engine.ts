@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { managedDetectors } from '../src/discovery/detectors/index.js';
 import { createScanner } from '../src/discovery/engine/scanner.js';
 import type { TextUnit } from '../src/discovery/types.js';
@@ -91,7 +92,7 @@ function row(r: Rng): string[] {
 }
 
 /** A generated document: its bytes as a file (for ripgrep) and its units in engine calls. */
-interface Doc { text: string; calls: TextUnit[][] }
+export interface Doc { text: string; calls: TextUnit[][] }
 
 /** Groups units into calls of at most BATCH chars, as `coffer scan` does. */
 function batched(units: TextUnit[]): TextUnit[][] {
@@ -107,14 +108,14 @@ function batched(units: TextUnit[]): TextUnit[][] {
   return calls;
 }
 
-function textDoc(r: Rng): Doc {
+export function textDoc(r: Rng): Doc {
   const t = textBatch(r);
   const calls: TextUnit[][] = [];
   for (let i = 0; i < t.length; i += TEXT_UNIT) calls.push([{ text: t.slice(i, i + TEXT_UNIT), location: { kind: 'text', startLine: 1, startColumn: 1, startOffset: i } }]);
   return { text: t, calls };
 }
 
-function csvBatch(r: Rng): Doc {
+export function csvBatch(r: Rng): Doc {
   const units: TextUnit[] = [];
   const lines: string[] = [COLUMNS.join(',')];
   let size = 0;
@@ -128,7 +129,7 @@ function csvBatch(r: Rng): Doc {
   return { calls: batched(units), text: `${lines.join('\n')}\n` };
 }
 
-function jsonBatch(r: Rng): Doc {
+export function jsonBatch(r: Rng): Doc {
   const units: TextUnit[] = [];
   const lines: string[] = [];
   let size = 0;
@@ -238,4 +239,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when executed (bench/run.ts), not when imported by a profiling script.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();
