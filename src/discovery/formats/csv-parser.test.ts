@@ -43,6 +43,21 @@ describe('CSV parser', () => {
     }
   });
 
+  it('gives the same records for a long mixed input cut into chunks of any size', () => {
+    const rows = Array.from({ length: 200 }, (_, i) =>
+      [String(i), i % 7 === 0 ? '"a, ""quoted""\nvalue"' : `v${i}`, i % 3 === 0 ? '"q"tail' : 'plain text', i % 5 === 0 ? '' : 'x"y'].join(','));
+    const text = rows.map((r, i) => r + (i % 2 ? '\r\n' : '\n')).join('');
+    const whole = parseAll([text]);
+    assert.equal(whole.length, 200);
+    assert.deepEqual(whole[7]![1], ['7', 'a, "quoted"\nvalue', 'plain text', 'x"y']);
+    assert.deepEqual(whole[3]![1], ['3', 'v3', 'qtail', 'x"y']);
+    for (let size = 1; size <= 64; size++) {
+      const chunks: string[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+      assert.deepEqual(parseAll(chunks), whole, `chunks of ${size}`);
+    }
+  });
+
   it('numbers records from 1, counting a quoted newline as part of its record', () => {
     assert.deepEqual(parseAll(['h\n"a\nb"\nc\n']).map(([row]) => row), [1, 2, 3]);
   });
