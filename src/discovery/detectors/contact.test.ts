@@ -66,3 +66,14 @@ it('treats a CSV column named dob as the keyword for a bare date', () => {
   assert.deepEqual(found('1985-03-14', ['dob']), [['DATE_OF_BIRTH', '1985-03-14']]);
   assert.deepEqual(found('1985-03-14', ['created_at']), []);
 });
+
+it('finds month-name dates of birth however the year is introduced, and no bare year', () => {
+  for (const [t, v] of [
+    ['Date of birth: March 14, 1985', 'March 14, 1985'],
+    ['Date of birth: March 14th, 1985', 'March 14th, 1985'],
+    ['DOB: 14th of March, 1985', '14th of March, 1985'],
+    ['DOB: 14 Sept. 1985', '14 Sept. 1985'],
+    ['DOB:\u00a014\u00a0March\u00a01985', '14\u00a0March\u00a01985'],
+  ] as const) assert.deepEqual(found(t), [['DATE_OF_BIRTH', v]], t);
+  for (const t of ['Date of birth unknown, summary 1985', 'DOB: in 1985', 'born in the year 1985']) assert.deepEqual(found(t), [], t);
+});

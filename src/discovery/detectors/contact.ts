@@ -153,12 +153,55 @@ function houseNumber(text: string, start: number, end: number): boolean {
 const DATE_RUN = /(?<!\d)(?:\d{1,4}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?,? \d{4})(?!\d)/;
 const MONTH_BEFORE = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?,?\s+|of\s+)?$/i;
 
+/** Three ASCII letters (any case) as a 15-bit number. */
+const trigram = (t: string, i: number): number => (((t.charCodeAt(i) | 32) - 96) << 10) | (((t.charCodeAt(i + 1) | 32) - 96) << 5) | ((t.charCodeAt(i + 2) | 32) - 96);
+/** Month abbreviations by trigram (1 = a month). */
+const MONTH_ABBR = new Uint8Array(1 << 15);
+for (const m of ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']) MONTH_ABBR[trigram(m, 0)] = 1;
+const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const SPACE = /\s/;
+const isSpaceAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE.test(text[i]!));
+};
+
+/**
+ * Whether MONTH_BEFORE matches the 20 chars before `start`, mostly decided without running it: the
+ * regex ends in whitespace, and before that comes a word holding a month name (then "." / ","),
+ * "of", or a day number ("14", "14th,"). A bare number after any other word ("in 1987") is
+ * rejected here; the rest still goes through the regex, so the answer is always the regex's.
+ */
+function monthBefore(text: string, start: number): boolean {
+  const from = Math.max(0, start - 20);
+  let p = start;
+  if (p <= from || !isSpaceAt(text, p - 1)) return false;
+  while (p > from && isSpaceAt(text, p - 1)) p--;
+  if (p > from && text.charCodeAt(p - 1) === 44) p--;
+  if (p > from && text.charCodeAt(p - 1) === 46) p--;
+  let w = p;
+  while (w > from && isAsciiLetter(text.charCodeAt(w - 1))) w--;
+  const len = p - w;
+  const l0 = len > 0 ? text.charCodeAt(w) | 32 : 0;
+  const l1 = len > 1 ? text.charCodeAt(w + 1) | 32 : 0;
+  let plausible = (len === 2 && l0 === 111 && l1 === 102) || // "of"
+    // A day number, maybe with its suffix: "14", "14th", "1st", "2nd", "3rd".
+    ((len === 0 || (len === 2 && ((l0 === 115 && l1 === 116) || (l0 === 110 && l1 === 100) || (l0 === 114 && l1 === 100) || (l0 === 116 && l1 === 104)))) &&
+      w > from && isAsciiDigit(text.charCodeAt(w - 1)));
+  // The regex is not anchored to a word start: "summary" holds "mar".
+  for (let k = w; !plausible && k + 3 <= p; k++) plausible = MONTH_ABBR[trigram(text, k)] === 1;
+  return plausible && MONTH_BEFORE.test(text.slice(from, start));
+}
+
 /** A numeric date, or a year / day-and-year preceded by a month name. */
 function dateLike(text: string, start: number, end: number): boolean {
-  const run = text.slice(start, end);
-  if (DATE_RUN.test(run)) return true;
+  // A run of digits only ("1987") is no numeric date: DATE_RUN needs a separator inside.
+  let bare = true;
+  for (let i = start; i < end; i++) if (!isAsciiDigit(text.charCodeAt(i))) { bare = false; break; }
+  if (!bare && DATE_RUN.test(text.slice(start, end))) return true;
   // "14 March 1985", "March 14, 1985": the run is a year (or day + year) after a month name.
-  return /^\d{4}/.test(run) && MONTH_BEFORE.test(text.slice(Math.max(0, start - 20), start));
+  return end - start >= 4 && isAsciiDigit(text.charCodeAt(start + 3)) && isAsciiDigit(text.charCodeAt(start + 2)) &&
+    isAsciiDigit(text.charCodeAt(start + 1)) && isAsciiDigit(text.charCodeAt(start)) && monthBefore(text, start);
 }
 
 function address(v: string): Verdict | null {

@@ -16,6 +16,11 @@ interface DocSpec {
   pattern: RegExp;
   keywords: string[];
   minDigits: number;
+  /**
+   * Fewest letters and digits of a match. Every pattern here matches one token of letters, digits
+   * and hyphens, so runs in smaller tokens (a year in prose) never open a window (Trigger.minToken).
+   */
+  minToken: number;
   validate?: (v: string) => Verdict | null;
 }
 
@@ -25,7 +30,7 @@ function doc(spec: DocSpec): Detector {
     category: 'Personal',
     severity: 'High',
     description: spec.description,
-    trigger: { kind: 'digits', minDigits: spec.minDigits },
+    trigger: { kind: 'digits', minDigits: spec.minDigits, minToken: spec.minToken },
     pattern: spec.pattern,
     keywords: spec.keywords,
     maxDistance: 40,
@@ -55,6 +60,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])(?:\d{9}|[A-Z]{2}\d{7})(?![A-Za-z0-9])/g,
       keywords: ['uk passport', 'british passport', 'united kingdom passport', 'hm passport', 'gb passport', 'passport uk', 'passport (uk)'],
       minDigits: 7,
+      minToken: 9,
     }),
     doc({
       id: 'GERMANY_PASSPORT_NUMBER',
@@ -62,6 +68,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])[CFGHJK][CFGHJKLMNPRTVWXYZ0-9]{8}(?![A-Za-z0-9])/g,
       keywords: ['reisepass', 'reisepassnummer', 'passnummer', 'german passport', 'deutscher reisepass', 'passport (de)', 'de passport'],
       minDigits: 4,
+      minToken: 9,
     }),
     doc({
       id: 'CANADA_PASSPORT_NUMBER',
@@ -69,6 +76,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{6}(?![A-Za-z0-9])/g,
       keywords: [...PASSPORT, 'canadian passport', 'passeport', 'canada passport'],
       minDigits: 6,
+      minToken: 8,
     }),
     doc({
       id: 'FRANCE_PASSPORT_NUMBER',
@@ -76,6 +84,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])\d{2}[A-Z]{2}\d{5}(?![A-Za-z0-9])/g,
       keywords: [...PASSPORT, 'passeport', 'numéro de passeport', 'french passport'],
       minDigits: 5,
+      minToken: 9,
     }),
     doc({
       id: 'USA_PASSPORT_NUMBER',
@@ -83,6 +92,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])(?:\d{9}|[A-Z]\d{8})(?![A-Za-z0-9])/g,
       keywords: [...PASSPORT, 'us passport', 'u.s. passport', 'united states passport', 'passport card'],
       minDigits: 8,
+      minToken: 9,
     }),
     doc({
       id: 'UK_DRIVERS_LICENSE',
@@ -90,6 +100,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])[A-Z9]{5}\d[0156]\d[0-3]\d\d[A-Z9]{2}\d[A-Z]{2}(?:\d{2})?(?![A-Za-z0-9])/g,
       keywords: [...LICENCE, 'dvla', 'uk driving licence', 'driving licence number'],
       minDigits: 6,
+      minToken: 16,
       validate: ukLicence,
     }),
     doc({
@@ -98,6 +109,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])[A-Z]\d{4}-?\d{5}-?\d{5}(?![A-Za-z0-9])/g,
       keywords: [...LICENCE, 'permis de conduire', 'ontario licence', 'canadian licence'],
       minDigits: 14,
+      minToken: 15,
     }),
     doc({
       id: 'GERMANY_DRIVERS_LICENSE',
@@ -105,6 +117,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])[A-Z0-9]\d{2}[A-Z0-9]{6}\d[A-Z0-9](?![A-Za-z0-9])/g,
       keywords: ['führerschein', 'fuhrerschein', 'fuehrerschein', 'führerscheinnummer', 'führerschein-nr', 'german driving licence', 'german driver license'],
       minDigits: 4,
+      minToken: 11,
     }),
     doc({
       id: 'FRANCE_DRIVERS_LICENSE',
@@ -112,6 +125,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])(?:\d{12}|\d{2}[A-Z]{2}\d{6})(?![A-Za-z0-9])/g,
       keywords: ['permis de conduire', 'numéro de permis', 'permis', 'french driving licence', 'french driver license'],
       minDigits: 6,
+      minToken: 10,
     }),
     doc({
       id: 'DRIVERS_LICENSE',
@@ -119,6 +133,7 @@ export function documentDetectors(): Detector[] {
       pattern: /(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d{4,14}|\d{7,13}|\d{3}[A-Z]{2}\d{4}|[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]-?\d{3}-?\d{3}-?\d{3}-?\d{3}|\d{2}-\d{3}-\d{4})(?![A-Za-z0-9])/g,
       keywords: LICENCE,
       minDigits: 4,
+      minToken: 5,
     }),
   ];
 }

@@ -58,6 +58,13 @@ export type Trigger =
     minDigits: number;
     before?: number;
     after?: number;
+    /**
+     * Only runs with a digit inside a token (maximal stretch of letters, digits and hyphens) of at
+     * least this many letters and digits. Set it to the fewest letters and digits a match can have
+     * when every match lies inside one such token: it keeps bare numbers ("in 1987") away from
+     * detectors whose values are longer, at the cost of a short walk per run.
+     */
+    minToken?: number;
     accept?: (text: string, start: number, end: number) => boolean;
   }
   | { kind: 'regex'; pattern: RegExp; before: number; after: number }

@@ -1,9 +1,11 @@
 /**
  * Digit runs and their trigger windows, in flat typed arrays (no object per run or window).
  *
- *   runs:    /\d/g (native, no allocation with test + lastIndex) jumps to the next digit; the run
- *            then continues while another digit follows within 4 chars with no "\n" or NUL between
- *            (the same runs as /\d(?:[^\d\n\u0000]{0,3}\d)*\/g), counting its digits on the way.
+ *   runs:    /\d/g (native, no allocation with test + lastIndex) jumps to the next digit; a sticky
+ *            regex then extends the run while another digit follows within 4 chars with no "\n"
+ *            or NUL between (the runs of /\d(?:[^\d\n\u0000]{0,3}\d)*\/g), and its digits are counted.
+ *   tokens:  for triggers with `minToken`, the size of the largest letter/digit/hyphen token holding
+ *            a digit of the run (a bare year "1987" is a 4-char token: never a 9-char passport).
  *   windows: each run widened to its word, one separator and one more word on each side, plus two
  *            chars of punctuation (computed once per text and shared by every digit tier), or
  *            `before` / `after` chars when a trigger gives them.
@@ -18,9 +20,13 @@ export interface RunTable {
   start: Int32Array;
   end: Int32Array;
   digits: Int32Array;
-  /** Default (word-widened) window of each run, filled on first use. */
+  /** Default (word-widened) window of each run, filled per run on first use (-1 = not yet). */
   winStart: Int32Array | null;
   winEnd: Int32Array | null;
+  /** Letters and digits of the largest token holding a digit of each run, filled per run on first use (-1 = not yet). */
+  token: Int32Array | null;
+  /** Indexes of the runs with at least D digits in a token of at least T letters and digits, by `D|T`. */
+  lists: Map<string, Int32Array> | null;
 }
 
 /** Options of a digit trigger (see Trigger `digits` in model.ts). */
@@ -28,11 +34,20 @@ export interface RunWindowOptions {
   minDigits: number;
   before?: number;
   after?: number;
+  /** Only runs with a digit in a token (maximal [A-Za-z0-9-] stretch) of at least this many letters and digits. */
+  minToken?: number;
+  /**
+   * Only runs that overlap one of these flat, sorted [start, end) ranges (the engine passes the
+   * stretches near a card number for CVV and expiry triggers, so the rest of the text is skipped).
+   */
+  within?: readonly number[];
   accept?: (text: string, start: number, end: number) => boolean;
 }
 
 const DIGIT = /\d/g;
 const WORD_REACH = 40;
+/** How far a default window can reach past its run on either side (word, separator, word, punctuation). */
+export const MAX_WINDOW_REACH = WORD_REACH + 16;
 /** Windows closer than this are merged (same rule as windows.ts). */
 const MERGE_GAP = 8;
 
@@ -47,101 +62,178 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return b;
 }
 
+/**
+ * The rest of a run after its first digit: up to 3 chars (no line end or NUL) then a digit, again
+ * and again. Sticky, so `test` from lastIndex = first digit + 1 leaves lastIndex at the run's end.
+ * (Native regex scanning: a JS loop over the chars costs several times more on long texts.)
+ */
+const RUN_REST = /(?:[^\d\n\u0000]{0,3}\d)*/y;
+
 /** All digit runs of `text`, in order. */
 export function findRuns(text: string): RunTable {
   let start: Int32Array<ArrayBuffer> = new Int32Array(64);
   let end: Int32Array<ArrayBuffer> = new Int32Array(64);
   let digits: Int32Array<ArrayBuffer> = new Int32Array(64);
   let count = 0;
-  const n = text.length;
   DIGIT.lastIndex = 0;
   while (DIGIT.test(text)) {
     const s = DIGIT.lastIndex - 1;
-    let last = s;
+    RUN_REST.lastIndex = s + 1;
+    RUN_REST.test(text);
+    const e = RUN_REST.lastIndex;
     let d = 1;
-    // Extend: the next digit must come within 4 chars, with no line end or NUL in between.
-    for (;;) {
-      let k = last + 1;
-      const lim = Math.min(n, last + 5);
-      let next = -1;
-      for (; k < lim; k++) {
-        const c = text.charCodeAt(k);
-        if (isDigit(c)) { next = k; break; }
-        if (c === 10 || c === 0) break;
-      }
-      if (next < 0) break;
-      last = next;
-      d++;
-    }
+    for (let k = s + 1; k < e; k++) if (isDigit(text.charCodeAt(k))) d++;
     if (count === start.length) { start = grow(start); end = grow(end); digits = grow(digits); }
     start[count] = s;
-    end[count] = last + 1;
+    end[count] = e;
     digits[count] = d;
     count++;
-    DIGIT.lastIndex = last + 1;
+    DIGIT.lastIndex = e;
   }
-  return { count, start, end, digits, winStart: null, winEnd: null };
+  return { count, start, end, digits, winStart: null, winEnd: null, token: null, lists: null };
 }
 
-/** Fills the default windows: the run widened to the surrounding word (see the file comment). */
-function defaultWindows(text: string, runs: RunTable): void {
+/** Letter, digit or hyphen: the chars of a token (see RunWindowOptions.minToken). */
+const isTokenChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
+
+/**
+ * The most letters and digits in one token (maximal stretch of [A-Za-z0-9-]) holding a digit of
+ * run `r`. Computed on first use and kept in `runs.token` (-1 = not yet).
+ */
+function tokenSize(text: string, runs: RunTable, r: number): number {
+  const known = runs.token![r]!;
+  if (known >= 0) return known;
   const n = text.length;
-  const ws = new Int32Array(runs.count);
-  const we = new Int32Array(runs.count);
-  for (let r = 0; r < runs.count; r++) {
-    const rs = runs.start[r]!;
-    const re = runs.end[r]!;
-    // Widen to the surrounding word, then over one separator and one more word on each side
-    // (NINO "AB 12 34 56 C", DNI "12345678-Z", IBAN "DE89 3704…"), plus a char of punctuation.
-    let st = rs;
-    const sMin = Math.max(0, rs - WORD_REACH);
-    while (st > sMin && isWord(text.charCodeAt(st - 1))) st--;
-    if (st > 1 && isSep(text.charCodeAt(st - 1)) && isWord(text.charCodeAt(st - 2))) {
-      st--;
-      const sMin2 = Math.max(0, st - 12);
-      while (st > sMin2 && isWord(text.charCodeAt(st - 1))) st--;
-    }
-    st = Math.max(0, st - 2);
-    let e = re;
-    const eMax = Math.min(n, re + WORD_REACH);
-    while (e < eMax && isWord(text.charCodeAt(e))) e++;
-    if (e + 1 < n && isSep(text.charCodeAt(e)) && isWord(text.charCodeAt(e + 1))) {
-      e++;
-      const eMax2 = Math.min(n, e + 12);
-      while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
-    }
-    ws[r] = st;
-    we[r] = Math.min(n, e + 1);
+  const rs = runs.start[r]!;
+  const re = runs.end[r]!;
+  let best = 0;
+  for (let i = rs; i < re; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    // Walk the token out from this digit, then go on after it (the rest of it holds no other token).
+    let a = i;
+    while (a > 0 && isTokenChar(text.charCodeAt(a - 1))) a--;
+    let b = i + 1;
+    while (b < n && isTokenChar(text.charCodeAt(b))) b++;
+    let size = 0;
+    for (let k = a; k < b; k++) if (text.charCodeAt(k) !== 45) size++;
+    if (size > best) best = size;
+    i = b - 1;
   }
-  runs.winStart = ws;
-  runs.winEnd = we;
+  runs.token![r] = best;
+  return best;
+}
+
+/** The default window of run `r` (see the file comment), computed on first use into winStart / winEnd. */
+function defaultWindow(text: string, runs: RunTable, r: number): void {
+  if (runs.winStart![r]! >= 0) return;
+  const n = text.length;
+  const rs = runs.start[r]!;
+  const re = runs.end[r]!;
+  // Widen to the surrounding word, then over one separator and one more word on each side
+  // (NINO "AB 12 34 56 C", DNI "12345678-Z", IBAN "DE89 3704…"), plus a char of punctuation.
+  let st = rs;
+  const sMin = Math.max(0, rs - WORD_REACH);
+  while (st > sMin && isWord(text.charCodeAt(st - 1))) st--;
+  if (st > 1 && isSep(text.charCodeAt(st - 1)) && isWord(text.charCodeAt(st - 2))) {
+    st--;
+    const sMin2 = Math.max(0, st - 12);
+    while (st > sMin2 && isWord(text.charCodeAt(st - 1))) st--;
+  }
+  st = Math.max(0, st - 2);
+  let e = re;
+  const eMax = Math.min(n, re + WORD_REACH);
+  while (e < eMax && isWord(text.charCodeAt(e))) e++;
+  if (e + 1 < n && isSep(text.charCodeAt(e)) && isWord(text.charCodeAt(e + 1))) {
+    e++;
+    const eMax2 = Math.min(n, e + 12);
+    while (e < eMax2 && isWord(text.charCodeAt(e))) e++;
+  }
+  runs.winStart![r] = st;
+  runs.winEnd![r] = Math.min(n, e + 1);
+}
+
+/** Whether [s, e) overlaps one of the flat sorted ranges. */
+function overlaps(ranges: readonly number[], s: number, e: number): boolean {
+  for (let i = 0; i < ranges.length; i += 2) if (ranges[i]! < e && ranges[i + 1]! > s) return true;
+  return false;
 }
 
 /**
- * Merged windows of the runs with at least `minDigits` digits that `accept` takes: the same spans
- * as mergeSpans over every window, without an array per window.
+ * The runs with at least `minDigits` digits in a token of at least `minToken` letters and digits,
+ * in order. Each text has a few such lists (one per digit tier and token size); a list is filtered
+ * from the cached one with the largest smaller token size, so every trigger walks only the runs
+ * it may take.
+ */
+function runList(text: string, runs: RunTable, minDigits: number, minToken: number): Int32Array {
+  runs.lists ??= new Map();
+  const key = `${minDigits}|${minToken}`;
+  const hit = runs.lists.get(key);
+  if (hit !== undefined) return hit;
+  let out: Int32Array;
+  if (minToken === 0) {
+    const tmp = new Int32Array(runs.count);
+    let k = 0;
+    for (let r = 0; r < runs.count; r++) if (runs.digits[r]! >= minDigits) tmp[k++] = r;
+    out = tmp.slice(0, k);
+  } else {
+    let base: Int32Array | undefined;
+    let baseToken = -1;
+    for (const [k, v] of runs.lists) {
+      const bar = k.indexOf('|');
+      const t = Number(k.slice(bar + 1));
+      if (Number(k.slice(0, bar)) === minDigits && t < minToken && t > baseToken) { base = v; baseToken = t; }
+    }
+    base ??= runList(text, runs, minDigits, 0);
+    runs.token ??= new Int32Array(runs.count).fill(-1);
+    const tmp = new Int32Array(base.length);
+    let k = 0;
+    for (let i = 0; i < base.length; i++) if (tokenSize(text, runs, base[i]!) >= minToken) tmp[k++] = base[i]!;
+    out = tmp.slice(0, k);
+  }
+  runs.lists.set(key, out);
+  return out;
+}
+
+/**
+ * Merged windows of the runs with at least `minDigits` digits (in a token of at least `minToken`,
+ * overlapping `within`) that `accept` takes: the same spans as mergeSpans over every window,
+ * without an array per window. Windows are computed only for the runs that get that far, once
+ * per text whatever the number of triggers.
  */
 export function runSpans(text: string, runs: RunTable, opts: RunWindowOptions): Spans {
   const n = text.length;
   const margins = opts.before !== undefined || opts.after !== undefined;
-  if (!margins && runs.winStart === null) defaultWindows(text, runs);
+  if (!margins && runs.winStart === null) { runs.winStart = new Int32Array(runs.count).fill(-1); runs.winEnd = new Int32Array(runs.count); }
+  const list = runList(text, runs, opts.minDigits, opts.minToken ?? 0);
   const before = opts.before ?? 0;
   const after = opts.after ?? 0;
-  const min = opts.minDigits;
   const accept = opts.accept;
   const out: Spans = [];
   let curS = -1;
   let curE = -1;
   let lastS = -1;
-  for (let r = 0; r < runs.count; r++) {
-    if (runs.digits[r]! < min) continue;
-    const rs = runs.start[r]!;
-    const re = runs.end[r]!;
-    if (accept !== undefined && !accept(text, rs, re)) continue;
+  const within = opts.within;
+  let w = 0;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
+    if (within !== undefined) {
+      // Runs come in order: skip the ranges that end before this run, then test the next one.
+      while (w < within.length && within[w + 1]! <= runs.start[r]!) w += 2;
+      if (w >= within.length) break;
+      if (within[w]! >= runs.end[r]!) continue;
+    }
+    if (accept !== undefined && !accept(text, runs.start[r]!, runs.end[r]!)) continue;
     let s: number;
     let e: number;
-    if (margins) { s = Math.max(0, rs - before); e = Math.min(n, re + after); } else { s = runs.winStart![r]!; e = runs.winEnd![r]!; }
-    if (s < lastS) return runSpansUnordered(text, runs, opts);
+    if (margins) {
+      s = Math.max(0, runs.start[r]! - before);
+      e = Math.min(n, runs.end[r]! + after);
+    } else {
+      defaultWindow(text, runs, r);
+      s = runs.winStart![r]!;
+      e = runs.winEnd![r]!;
+    }
+    if (s < lastS) return runSpansUnordered(text, runs, list, opts);
     lastS = s;
     if (curS >= 0 && s <= curE + MERGE_GAP) { if (e > curE) curE = e; continue; }
     if (curE > curS) out.push(curS, curE);
@@ -153,16 +245,21 @@ export function runSpans(text: string, runs: RunTable, opts: RunWindowOptions): 
 }
 
 /** The general path (windows out of order, which widening should never produce). */
-function runSpansUnordered(text: string, runs: RunTable, opts: RunWindowOptions): Spans {
+function runSpansUnordered(text: string, runs: RunTable, list: Int32Array, opts: RunWindowOptions): Spans {
   const n = text.length;
   const flat: number[] = [];
-  for (let r = 0; r < runs.count; r++) {
-    if (runs.digits[r]! < opts.minDigits) continue;
+  const within = opts.within;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     const rs = runs.start[r]!;
     const re = runs.end[r]!;
+    if (within !== undefined && !overlaps(within, rs, re)) continue;
     if (opts.accept !== undefined && !opts.accept(text, rs, re)) continue;
     if (opts.before !== undefined || opts.after !== undefined) flat.push(Math.max(0, rs - (opts.before ?? 0)), Math.min(n, re + (opts.after ?? 0)));
-    else flat.push(runs.winStart![r]!, runs.winEnd![r]!);
+    else {
+      defaultWindow(text, runs, r);
+      flat.push(runs.winStart![r]!, runs.winEnd![r]!);
+    }
   }
   return mergeSpans(flat, n);
 }

@@ -12,7 +12,7 @@ import type { TextUnit } from '../types.js';
 import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { findRuns, runSpans, type RunTable } from './runs.js';
+import { findRuns, MAX_WINDOW_REACH, runSpans, type RunTable } from './runs.js';
 import { caseVariants, literalSpans, mapBack, materialize, mergeSortedPairs, mergeSpans, planLiterals, regexSpans, type Compacted, type LiteralPlan, type Spans } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
@@ -57,7 +57,7 @@ const digitKey = (t: Extract<Detector['trigger'], { kind: 'digits' }>): string =
     a = acceptIds.get(t.accept) ?? nextAcceptId++;
     acceptIds.set(t.accept, a);
   }
-  return `${digitTier(t.minDigits)}|${t.before ?? ''}|${t.after ?? ''}|${a}`;
+  return `${digitTier(t.minDigits)}|${t.before ?? ''}|${t.after ?? ''}|${t.minToken ?? 0}|${a}`;
 };
 
 /**
@@ -356,7 +356,19 @@ export function createScanner(options: ScannerOptions): Scanner {
       // Nothing to be near: skip the detector (CVV and expiry cost nothing without a card).
       if (near.mode === 'required' && !found.some((o) => near.identifiers.includes(o.identifier))) continue;
       const mine: Array<Internal> = [];
-      let sp = spansOf(p);
+      let sp: Spans | null;
+      if (near.mode === 'required' && p.d.trigger.kind === 'digits') {
+        // Only runs near a match of `identifiers` can open a window that nearSpans keeps: the
+        // rest of the text (most of it) is neither widened nor filtered.
+        const t = p.d.trigger;
+        const reach = Math.max(MAX_WINDOW_REACH, t.before ?? 0, t.after ?? 0);
+        const ranges: number[] = [];
+        for (const o of found) {
+          if (near.identifiers.includes(o.identifier)) ranges.push(o.aStart - (near.after ?? near.distance) - reach, o.aEnd + near.distance + reach);
+        }
+        runs ??= findRuns(text);
+        sp = runSpans(text, runs, { ...t, minDigits: digitTier(t.minDigits), within: mergeSpans(ranges, text.length) });
+      } else sp = spansOf(p);
       // A required relation keeps only matches near one of those found: windows too far from all
       // of them cannot hold one, so they are neither keyword-gated nor scanned.
       if (near.mode === 'required' && sp !== null) sp = nearSpans(sp, found, near.identifiers, near.after ?? near.distance, near.distance);

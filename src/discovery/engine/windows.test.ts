@@ -40,6 +40,32 @@ describe('prefilter windows', () => {
     assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 4 })), ['id 1234 and 5678 filler ', 'r filler 9012']);
   });
 
+  it('keeps only runs inside a large enough token when a trigger sets minToken', () => {
+    const t = 'in 1987 the id AB-1234-5 and then 2000s, and the ref X1234567 and 12 34';
+    // Tokens: "1987" (4), "AB-1234-5" (7), "2000s" (5), "X1234567" (8), "12" and "34" (2 each).
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, minToken: 5 })), ['1234-5', '2000', '1234567']);
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, minToken: 8 })), ['1234567']);
+    // Asked in the other order (lists are cached per text), the answers are the same.
+    const r = findRuns(t);
+    assert.deepEqual(slices(t, runSpans(t, r, { minDigits: 1, before: 0, after: 0, minToken: 8 })), ['1234567']);
+    assert.deepEqual(slices(t, runSpans(t, r, { minDigits: 1, before: 0, after: 0, minToken: 5 })), ['1234-5', '2000', '1234567']);
+    assert.deepEqual(slices(t, runSpans(t, r, { minDigits: 4, before: 0, after: 0 })), ['1987', '1234-5', '2000', '1234567 and 12 34']);
+  });
+
+  it('counts the largest token among those a run crosses', () => {
+    const t = 'x 12 A1B2C3 9';
+    // One run "12 A1B2C3 9" crosses "12" (2), "A1B2C3" (6) and "9" (1).
+    assert.equal(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, minToken: 6 })).length, 1);
+    assert.equal(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, minToken: 7 })).length, 0);
+  });
+
+  it('keeps only runs overlapping the given ranges when a trigger sets within', () => {
+    const t = 'a 11 bbbbbbbbbb 22 cccccccccc 33 dddddddddd 44';
+    const at = (x: string): number => t.indexOf(x);
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, within: [at('22'), at('22') + 1, at('44') + 1, at('44') + 2] })), ['22', '44']);
+    assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, within: [] })), []);
+  });
+
   it('merges unsorted, overlapping windows clamped to the text', () => {
     assert.deepEqual(mergeSpans([50, 60, -5, 10, 12, 20, 55, 80], 70), [0, 20, 50, 70]);
   });
