@@ -77,3 +77,10 @@ it('finds month-name dates of birth however the year is introduced, and no bare 
   ] as const) assert.deepEqual(found(t), [['DATE_OF_BIRTH', v]], t);
   for (const t of ['Date of birth unknown, summary 1985', 'DOB: in 1985', 'born in the year 1985']) assert.deepEqual(found(t), [], t);
 });
+
+it('finds coordinates and addresses whose digit runs carry their dots or degree signs', () => {
+  assert.deepEqual(found('GPS: 51°30\'26"N, 0°7\'39"W at the gate'), [['LATITUDE_LONGITUDE', '51°30\'26"N, 0°7\'39"W']]);
+  assert.deepEqual(found('coordinates 48.85837, 2.294481 were logged'), [['LATITUDE_LONGITUDE', '48.85837, 2.294481']]);
+  assert.deepEqual(found('client IP 203.0.113.9 connected'), [['IP_ADDRESS', '203.0.113.9']]);
+  assert.deepEqual(found('GPS 4885837 and client 2030113'), []);
+});

@@ -86,7 +86,8 @@ function ipv6Hit(text: string, i: number): boolean {
 }
 
 function coordinate(v: string): Verdict | null {
-  if (v.includes('°')) return { confidence: 'Medium' };
+  // A degrees-minutes-seconds pair with hemispheres is a coordinate whatever surrounds it.
+  if (v.includes('°')) return { confidence: 'Medium', keywordRequired: false };
   const parts = v.split(/\s*,\s*|\s+/).filter((x) => x.length > 0).map(Number);
   if (parts.length === 2) {
     const [lat, lon] = parts as [number, number];
@@ -148,6 +149,18 @@ function houseNumber(text: string, start: number, end: number): boolean {
   if (text.charCodeAt(i) !== 32) return false;
   const c = text.charCodeAt(i + 1);
   return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/**
+ * A dotted quad has its dots inside one digit run, a decimal coordinate its decimal point, a DMS
+ * coordinate its degree sign: runs without one (years, amounts, ids) open no window.
+ */
+function dotOrDegreeInRun(text: string, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 0xb0) return true;
+  }
+  return false;
 }
 
 const DATE_RUN = /(?<!\d)(?:\d{1,4}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?,? \d{4})(?!\d)/;
@@ -271,7 +284,7 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Low',
       description: 'IPv4 address (dotted quad, optional CIDR); loopback and unspecified excluded',
-      trigger: { kind: 'digits', minDigits: 4 },
+      trigger: { kind: 'digits', minDigits: 4, accept: dotOrDegreeInRun },
       pattern: /(?<![\w.-])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\/(?:3[0-2]|[12]?\d))?(?![\w-]|\.\d)/g,
       keywords: ['ip', 'ip address', 'ipv4', 'host', 'address', 'addr', 'client', 'server', 'src', 'dst', 'remote', 'from', 'source', 'destination', 'peer'],
       negativeKeywords: ['version', 'ver', 'release', 'build', 'rev', 'revision', 'firmware', 'oid'],
@@ -294,7 +307,9 @@ export function contactDetectors(): Detector[] {
       category: 'Personal',
       severity: 'Low',
       description: 'GPS coordinates: a decimal latitude,longitude pair, DMS pair, or one coordinate near a keyword',
-      trigger: { kind: 'digits', minDigits: 4 },
+      // Margins, not word windows: a DMS pair is two runs ("51°30'26" and "0°7'39") with the
+      // hemisphere letters after each, and a word window around either one cuts the match.
+      trigger: { kind: 'digits', minDigits: 4, before: 40, after: 40, accept: dotOrDegreeInRun },
       pattern: /(?<![\w.-])-?\d{1,3}\.\d{4,8}(?:\s*,\s*|\s+)-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|(?<![\w.-])-?\d{1,3}\.\d{4,8}(?![\w]|\.\d)|\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[NS],?\s*\d{1,3}°\s?\d{1,2}['′]\s?\d{1,2}(?:\.\d+)?(?:"|″|'')\s?[EW]/g,
       keywords: ['latitude', 'longitude', 'lat', 'lng', 'lon', 'long', 'coordinates', 'coords', 'gps', 'geo', 'location', 'geolocation', 'position'],
       keywordRequired: true,

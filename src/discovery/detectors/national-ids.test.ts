@@ -1,4 +1,6 @@
-import { runDetectorCases } from './test-support.js';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { found, runDetectorCases } from './test-support.js';
 
 runDetectorCases('national and tax identifiers', [
   {
@@ -87,3 +89,8 @@ runDetectorCases('national and tax identifiers', [
     noKeyword: { text: 'Order 111222333 shipped', expect: null },
   },
 ]);
+
+it('finds a NINO whose prefix letters follow other digits closely', () => {
+  assert.deepEqual(found('ref 5 AB123456C filed'), [['UK_NATIONAL_INSURANCE_NUMBER', 'AB123456C']]);
+  assert.deepEqual(found('NI number: AB 12 34 56 C'), [['UK_NATIONAL_INSURANCE_NUMBER', 'AB 12 34 56 C']]);
+});

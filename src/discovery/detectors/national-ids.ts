@@ -14,6 +14,21 @@ import { maskLast4, regexDetector, type Verdict } from './define.js';
 
 const SSN_SAMPLES = new Set(['078051120', '219099999', '457555462', '123456789']);
 
+/**
+ * A NINO's two prefix letters sit right before its first digit (or one space before it), and its
+ * first digit is in the run: two capitals between 3 chars before the run and its end.
+ */
+function ninoPrefixInReach(text: string, start: number, end: number): boolean {
+  for (let i = Math.max(0, start - 3); i + 1 < end; i++) {
+    const a = text.charCodeAt(i);
+    if (a >= 65 && a <= 90) {
+      const b = text.charCodeAt(i + 1);
+      if (b >= 65 && b <= 90) return true;
+    }
+  }
+  return false;
+}
+
 export function ssnValid(d: string): boolean {
   const area = Number(d.slice(0, 3));
   const group = Number(d.slice(3, 5));
@@ -149,7 +164,7 @@ export function nationalIdDetectors(): Detector[] {
       category: 'Personal',
       severity: 'High',
       description: 'UK National Insurance number (HMRC prefix and suffix rules)',
-      trigger: { kind: 'digits', minDigits: 6 },
+      trigger: { kind: 'digits', minDigits: 6, accept: ninoPrefixInReach },
       pattern: /(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]( ?)\d{2}\1\d{2}\1\d{2}\1[A-D](?![A-Za-z0-9])/g,
       keywords: ['national insurance', 'ni number', 'nino', 'ni no', 'national insurance number', 'insurance no', 'nat ins'],
       keywordRequired: false,

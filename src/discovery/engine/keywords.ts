@@ -156,6 +156,18 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
   const FIRST = new Uint8Array(128);
   for (let c = 0; c < 128; c++) { const cls = CLS[c]!; if (cls >= 0 && trans[cls] !== 0) FIRST[c] = 1; }
   const nonAsciiStarts = trans[36] !== 0;
+  // ASCII pairs (first char, second char) a walk can get past: most word starts ("the", "and")
+  // fail here without a call. A first char that is a keyword by itself walks whatever follows.
+  const PAIR = new Uint8Array(128 * 128);
+  for (let c1 = 0; c1 < 128; c1++) {
+    if (FIRST[c1] !== 1) continue;
+    const node = trans[CLS[c1]!]!;
+    for (let c2 = 0; c2 < 128; c2++) {
+      const cls2 = CLS[c2]!;
+      const ok = terminal.has(node) || (cls2 >= 0 ? trans[node * CLASSES + cls2] !== 0 : skippable(c2));
+      if (ok) PAIR[(c1 << 7) | c2] = 1;
+    }
+  }
   // How far before its end a keyword can start, for the occurrences the engine relies on: those
   // `createKeywordMatcher(...).near` accepts, whose separators are single chars where the keyword
   // has its own (so never longer than the keyword). Walks starting further back could only find
@@ -174,7 +186,7 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
     }
     return out;
   };
-  const trie: Trie = { trans, term, first: FIRST, nonAsciiStarts };
+  const trie: Trie = { trans, term, first: FIRST, pair: PAIR, nonAsciiStarts };
   return {
     maxSpan,
     scan(text, regions) {
@@ -192,6 +204,8 @@ interface Trie {
   trans: Int32Array;
   term: Array<number[] | undefined>;
   first: Uint8Array;
+  /** 1 where an ASCII (first, second) char pair can start a keyword (see createKeywordGate). */
+  pair: Uint8Array;
   nonAsciiStarts: boolean;
 }
 
@@ -201,12 +215,17 @@ interface Trie {
  */
 function gateRun(trie: Trie, text: string, from: number, to: number, hits: number[][]): void {
   const first = trie.first;
+  const pair = trie.pair;
+  const n = text.length;
   let prevAlnum = from > 0 && isAlnum(text.charCodeAt(from - 1));
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    // Only word starts whose first char can begin a keyword open a walk.
+    // Only word starts whose first two chars can begin a keyword open a walk.
     if (c < 128) {
-      if (!prevAlnum && first[c] === 1) gateWalk(trie, text, i, hits);
+      if (!prevAlnum && first[c] === 1) {
+        const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 128;
+        if (c2 >= 128 || pair[(c << 7) | c2] === 1) gateWalk(trie, text, i, hits);
+      }
       prevAlnum = ALNUM[c] === 1;
     } else {
       if (!prevAlnum && trie.nonAsciiStarts) gateWalk(trie, text, i, hits);

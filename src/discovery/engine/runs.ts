@@ -160,8 +160,8 @@ function overlaps(ranges: readonly number[], s: number, e: number): boolean {
 
 /**
  * The runs with at least `minDigits` digits in a token of at least `minToken` letters and digits,
- * in order. Each text has a few such lists (one per digit tier and token size); a list is filtered
- * from the cached one with the largest smaller token size, so every trigger walks only the runs
+ * in order. Each text has a few such lists (one per digit count and token size asked for); a
+ * list is filtered from the shortest cached one that holds it, so every trigger walks only runs
  * it may take.
  */
 function runList(text: string, runs: RunTable, minDigits: number, minToken: number): Int32Array {
@@ -169,27 +169,21 @@ function runList(text: string, runs: RunTable, minDigits: number, minToken: numb
   const key = `${minDigits}|${minToken}`;
   const hit = runs.lists.get(key);
   if (hit !== undefined) return hit;
-  let out: Int32Array;
-  if (minToken === 0) {
-    const tmp = new Int32Array(runs.count);
-    let k = 0;
-    for (let r = 0; r < runs.count; r++) if (runs.digits[r]! >= minDigits) tmp[k++] = r;
-    out = tmp.slice(0, k);
-  } else {
-    let base: Int32Array | undefined;
-    let baseToken = -1;
-    for (const [k, v] of runs.lists) {
-      const bar = k.indexOf('|');
-      const t = Number(k.slice(bar + 1));
-      if (Number(k.slice(0, bar)) === minDigits && t < minToken && t > baseToken) { base = v; baseToken = t; }
-    }
-    base ??= runList(text, runs, minDigits, 0);
-    runs.token ??= new Int32Array(runs.count).fill(-1);
-    const tmp = new Int32Array(base.length);
-    let k = 0;
-    for (let i = 0; i < base.length; i++) if (tokenSize(text, runs, base[i]!) >= minToken) tmp[k++] = base[i]!;
-    out = tmp.slice(0, k);
+  // Filter the shortest cached list that holds every run wanted (fewer digits, smaller token).
+  let base: Int32Array | null = null;
+  for (const [k, v] of runs.lists) {
+    const bar = k.indexOf('|');
+    if (Number(k.slice(0, bar)) <= minDigits && Number(k.slice(bar + 1)) <= minToken && (base === null || v.length < base.length)) base = v;
   }
+  if (minToken > 0) runs.token ??= new Int32Array(runs.count).fill(-1);
+  const size = base === null ? runs.count : base.length;
+  const tmp = new Int32Array(size);
+  let k = 0;
+  for (let i = 0; i < size; i++) {
+    const r = base === null ? i : base[i]!;
+    if (runs.digits[r]! >= minDigits && (minToken === 0 || tokenSize(text, runs, r) >= minToken)) tmp[k++] = r;
+  }
+  const out = tmp.slice(0, k);
   runs.lists.set(key, out);
   return out;
 }

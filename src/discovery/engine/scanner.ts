@@ -57,15 +57,23 @@ const digitKey = (t: Extract<Detector['trigger'], { kind: 'digits' }>): string =
     a = acceptIds.get(t.accept) ?? nextAcceptId++;
     acceptIds.set(t.accept, a);
   }
-  return `${digitTier(t.minDigits)}|${t.before ?? ''}|${t.after ?? ''}|${t.minToken ?? 0}|${a}`;
+  return `${triggerDigits(t)}|${t.before ?? ''}|${t.after ?? ''}|${t.minToken ?? 0}|${a}`;
 };
 
 /**
  * Detectors share compacted texts by digit tier: a detector needing 10 digits scans the windows
- * of runs with 9 or more (a superset), so there are few distinct compactions per batch.
+ * of runs with 9 or more (a superset), so there are few distinct compactions per batch. (Finer
+ * tiers were measured: less regex work on prose, more copying on CSV and JSON, slower overall.)
  */
 const TIERS = [1, 4, 7, 9, 12] as const;
-const digitTier = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n ? x : t), 1);
+const tierOf = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n ? x : t), 1);
+/**
+ * The digit count a trigger's runs are filtered on: its tier, or its own count when it has an
+ * accept filter or a token size (it has its own spans then anyway, and runs with more digits are
+ * fewer, so accept is called less often).
+ */
+const triggerDigits = (t: Extract<Detector['trigger'], { kind: 'digits' }>): number =>
+  (t.accept !== undefined || (t.minToken ?? 0) > 0 ? t.minDigits : tierOf(t.minDigits));
 
 const NO_MATCHES: RawMatch[] = Object.freeze([]) as unknown as RawMatch[];
 
@@ -221,7 +229,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         let sp = digitSpans.get(p.digitKey);
         if (sp === undefined) {
           runs ??= findRuns(text);
-          sp = runSpans(text, runs, { ...t, minDigits: digitTier(t.minDigits) });
+          sp = runSpans(text, runs, { ...t, minDigits: triggerDigits(t) });
           digitSpans.set(p.digitKey, sp);
         }
         return sp;
@@ -248,6 +256,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       const reachOf = new Map<Spans | null, number>();
       for (const { p, sp } of ps) if (p.gate >= 0) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
       if (reachOf.size === 0) return null;
+      // Dense spans (CSV cells, JSON values: ids and dates in most units) cost more as regions,
+      // each with its own bookkeeping, than one walk over the whole text: measured break-even is
+      // about one span per 64 chars.
+      let spanCount = 0;
+      for (const sp of reachOf.keys()) spanCount += sp === null ? text.length : sp.length >> 1;
+      if (spanCount * 64 > text.length) return keywordGate.scan(text);
       let regions: number[] = [];
       for (const [sp, reach] of reachOf) {
         if (sp === null) return keywordGate.scan(text);
@@ -367,7 +381,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           if (near.identifiers.includes(o.identifier)) ranges.push(o.aStart - (near.after ?? near.distance) - reach, o.aEnd + near.distance + reach);
         }
         runs ??= findRuns(text);
-        sp = runSpans(text, runs, { ...t, minDigits: digitTier(t.minDigits), within: mergeSpans(ranges, text.length) });
+        sp = runSpans(text, runs, { ...t, minDigits: triggerDigits(t), within: mergeSpans(ranges, text.length) });
       } else sp = spansOf(p);
       // A required relation keeps only matches near one of those found: windows too far from all
       // of them cannot hold one, so they are neither keyword-gated nor scanned.
