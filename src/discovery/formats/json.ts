@@ -1,112 +1,44 @@
 /**
- * JSON and JSON Lines, streamed token by token (@streamparser/json's tokenizer): one unit per
- * string or number value, located by record index and JSON path; the object keys on the path are
- * the unit's context keywords. Arrays and objects are never materialised, so a huge top-level
- * array costs only the depth of the path. Numbers keep their source text (no float rounding).
+ * JSON and JSON Lines: one unit per string or number value, located by record index and JSON
+ * path; the object keys on the path are the unit's context keywords.
+ *
+ *   document <= 4 MiB, line <= 1 MiB: JSON.parse, then a walk over the result (json-units.ts);
+ *     numbers read as JS numbers; a document or line with an unsafe integer (its digits would be
+ *     rounded) or nested deeper than the walk goes takes the exact path it always took
+ *   larger, malformed or inexact: streamed (json-stream.ts): arrays and objects are never
+ *     materialised, so a huge top-level array costs only the depth of the path; numbers keep
+ *     their source text (no float rounding)
+ *
  * JSON: recordIndex is always 0 (as Macie). JSON Lines: recordIndex is the 0-based line number;
  * a malformed line is reported as CORRUPT_FILE (detail "line N") and the next lines are read.
  */
-import Tokenizer from '@streamparser/json/tokenizer.js';
-import TokenType from '@streamparser/json/utils/types/tokenType.js';
 import type { ByteSource } from './byte-source.js';
 import { LimitError, skipped, type ReadContext } from './context.js';
 import { decodeChars, type TextEncoding } from './decode.js';
 import { recordUnit, scalars, walkValue, type PathSegment } from './json-path.js';
+import { documentReader, type DocumentReader } from './json-stream.js';
+import { needsSlowPath, ParsedWalker, PathNames } from './json-units.js';
 import type { ReadEvent } from './types.js';
-
-/** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
-class TextNumberTokenizer extends Tokenizer {
-  protected override parseNumber(numberStr: string): number {
-    return numberStr as unknown as number;
-  }
-}
-
-type Frame = { kind: 'object'; key: string | null; expectKey: boolean } | { kind: 'array'; index: number };
-
-/** Follows the tokens of one JSON document and reports each scalar with its path. */
-class PathTracker {
-  private readonly stack: Frame[] = [];
-
-  constructor(private readonly onScalar: (text: string, path: PathSegment[]) => void) {}
-
-  token(token: TokenType, value: unknown): void {
-    const top = this.stack[this.stack.length - 1];
-    switch (token) {
-      case TokenType.LEFT_BRACE: this.beginValue(); this.stack.push({ kind: 'object', key: null, expectKey: true }); return;
-      case TokenType.LEFT_BRACKET: this.beginValue(); this.stack.push({ kind: 'array', index: -1 }); return;
-      case TokenType.RIGHT_BRACE: case TokenType.RIGHT_BRACKET: this.stack.pop(); return;
-      case TokenType.COMMA: if (top?.kind === 'object') top.expectKey = true; return;
-      case TokenType.COLON: case TokenType.SEPARATOR: return;
-      case TokenType.STRING:
-        if (top?.kind === 'object' && top.expectKey) { top.key = value as string; top.expectKey = false; return; }
-        this.beginValue();
-        if ((value as string).trim() !== '') this.onScalar(value as string, this.path());
-        return;
-      case TokenType.NUMBER: this.beginValue(); this.onScalar(String(value), this.path()); return;
-      default: this.beginValue(); // true, false, null: nothing to scan
-    }
-  }
-
-  private beginValue(): void {
-    this.started = true;
-    const top = this.stack[this.stack.length - 1];
-    if (top?.kind === 'array') top.index++;
-  }
-
-  /** True once a whole document was seen (the top-level value closed). */
-  get complete(): boolean { return this.started && this.stack.length === 0; }
-  private started = false;
-
-  private path(): PathSegment[] {
-    return this.stack.map((f) => (f.kind === 'array' ? f.index : f.key ?? ''));
-  }
-}
 
 async function* utf8(src: ByteSource, encoding: TextEncoding): AsyncGenerator<Buffer> {
   if (encoding === 'utf-8') { yield* src; return; }
   for await (const s of decodeChars(src, encoding)) yield Buffer.from(s, 'utf8');
 }
 
-/** A tokenizer wired to a path tracker; `pending` collects the events of the last write. */
-function documentReader(ctx: ReadContext, recordIndex: () => number, pending: ReadEvent[]) {
-  const tracker = new PathTracker((text, path) => {
-    pending.push({ type: 'unit', unit: recordUnit(text, recordIndex(), path, ctx.container) });
-  });
-  const tokenizer = new TextNumberTokenizer();
-  const max = ctx.limits.maxValueChars;
-  let fed = 0;
-  let lastToken = 0;
-  let tooLong = false;
-  tokenizer.onToken = ({ token, value, offset }) => {
-    lastToken = offset;
-    if (typeof value === 'string' && value.length > max) { tooLong = true; return; }
-    tracker.token(token, value);
-  };
-  return {
-    write(b: Buffer): void {
-      tokenizer.write(b);
-      fed += b.length;
-      // the tokenizer buffers a scalar whole: bound it (4 bytes per char at most)
-      if (tooLong || fed - lastToken > max * 4) {
-        throw new LimitError('SIZE_LIMIT_EXCEEDED', ctx, `a JSON value is longer than ${max} chars`);
-      }
-    },
-    end(): void {
-      tokenizer.end();
-      if (!tracker.complete) throw new SyntaxError('JSON document ends early');
-    },
-  };
-}
-
 /** JSON.parse of a line or small document, or null when a number would lose digits (then the tokenizer reads it). */
 function parseExact(text: string): { value: unknown } | null {
   let exact = true;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark before the first line
+  text = withoutBom(text);
   const value: unknown = JSON.parse(text, (_k, v: unknown) => {
     if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) exact = false;
     return v;
   });
   return exact ? { value } : null;
+}
+
+/** The text without a byte order mark before it (before the first line). */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A unit for a parsed value, or a SIZE_LIMIT_EXCEEDED report when it is longer than maxValueChars. */
@@ -133,12 +65,24 @@ export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: Tex
     head.push(r.value);
     headBytes += r.value.length;
   }
+  const names = new PathNames();
   if (ended) {
     const bytes = Buffer.concat(head, headBytes);
-    let parsed: { value: unknown } | null = null;
-    try { parsed = parseExact(bytes.toString('utf8')); } catch { /* the tokenizer below says where it breaks */ }
-    if (parsed !== null) {
+    const text = bytes.toString('utf8');
+    let value: unknown;
+    let valid = false;
+    try { value = JSON.parse(withoutBom(text)); valid = true; } catch { /* the tokenizer below says where it breaks */ }
+    if (valid && !needsSlowPath(value)) {
       // hand on events as the walk goes, so few of them live long enough to be promoted by the GC
+      const walker = new ParsedWalker(ctx, names, pending);
+      for (const _ of walker.steps(value, 0)) if (pending.length >= 4096) yield pending.splice(0);
+      if (pending.length > 0) yield pending.splice(0);
+      return;
+    }
+    // rare: unsafe integers or deeper than the walk goes, read exactly as before
+    let parsed: { value: unknown } | null = null;
+    if (valid) try { parsed = parseExact(text); } catch { /* the tokenizer below says where it breaks */ }
+    if (parsed !== null) {
       for (const [text, path] of scalars(parsed.value)) {
         pending.push(valueEvent(ctx, text, 0, path));
         if (pending.length >= 4096) yield pending.splice(0);
@@ -148,7 +92,7 @@ export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: Tex
     }
   }
   // large, inexact or malformed documents: stream them token by token
-  const doc = documentReader(ctx, () => 0, pending);
+  const doc = documentReader(ctx, () => 0, pending, names);
   try {
     // Values are handed on every SLICE bytes: those of a whole 256 KiB chunk would outlive
     // young-generation GCs and be promoted (the same measured cost as in the CSV reader).
@@ -182,10 +126,12 @@ const FAST_LINE_BYTES = 1024 * 1024;
 
 export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding: TextEncoding): AsyncGenerator<ReadEvent[]> {
   const pending: ReadEvent[] = [];
+  const names = new PathNames();
+  const walker = new ParsedWalker(ctx, names, pending);
   let line = 0;
   let parts: Buffer[] = []; // the current line while it is short enough for JSON.parse
   let partsBytes = 0;
-  let doc: ReturnType<typeof documentReader> | null = null; // a long line, streamed
+  let doc: DocumentReader | null = null; // a long line, streamed
   let broken = false; // the current line failed to parse: ignore the rest of it
 
   const fail = (e: unknown): void => {
@@ -194,7 +140,7 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
     pending.push(skipped(ctx.container, 'CORRUPT_FILE', `line ${line + 1} is not valid JSON`));
   };
   const stream = (b: Buffer): void => {
-    doc ??= documentReader(ctx, () => line, pending);
+    doc ??= documentReader(ctx, () => line, pending, names);
     try { doc.write(b); } catch (e) { fail(e); }
   };
   const feed = (b: Buffer): void => {
@@ -218,10 +164,16 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
         if (!isBlank(bytes)) {
           const index = line;
           try {
-            const parsed = parseExact(bytes.toString('utf8'));
-            if (parsed === null) { stream(bytes); (doc as ReturnType<typeof documentReader> | null)?.end(); }
+            const text = bytes.toString('utf8');
+            const value: unknown = JSON.parse(withoutBom(text));
+            if (!needsSlowPath(value)) walker.walk(value, index);
             else {
-              walkValue(parsed.value, [], (text, path) => { pending.push(valueEvent(ctx, text, index, path)); });
+              // rare: unsafe integers or deeper than the walk goes, read exactly as before
+              const parsed = parseExact(text);
+              if (parsed === null) { stream(bytes); (doc as DocumentReader | null)?.end(); }
+              else {
+                walkValue(parsed.value, [], (text, path) => { pending.push(valueEvent(ctx, text, index, path)); });
+              }
             }
           } catch (e) { fail(e); }
         }

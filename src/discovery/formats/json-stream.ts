@@ -1,0 +1,459 @@
+/**
+ * A streamed JSON document reader: one unit per string or number value, located by JSON path,
+ * in bounded memory whatever the document's size. It yields exactly the units (and errors) of
+ * @streamparser/json's tokenizer followed by a path tracker, several times faster:
+ *
+ *   fast mode: one tight loop over the bytes of each write; a token is a punctuator, a literal,
+ *     a number (kept as its source text) or a string (decoded from its bytes; JSON.parse of the
+ *     literal when it has escapes); a token cut by the end of a write is re-read with the next one
+ *   anything unusual at a token (invalid JSON, a control char or invalid UTF-8 in a string, a
+ *     surrogate \u escape, a BOM split across writes, a token held longer than HOLD_MAX bytes):
+ *     the tokenizer takes over from that token to the end of the document, fed the same writes
+ *     with the bytes before the token blanked and its offsets set, so its errors, offsets and
+ *     limit checks are those of a tokenizer that had read the whole document
+ *
+ * The tokenizer tracks no grammar (`[1 2]` and `{"a" "b"}` are tokens like any others); the path
+ * tracker follows them the same way in both modes, so odd documents give the same paths too.
+ */
+import { isUtf8 } from 'node:buffer';
+import Tokenizer from '@streamparser/json/tokenizer.js';
+import TokenType from '@streamparser/json/utils/types/tokenType.js';
+import { LimitError, type ReadContext } from './context.js';
+import { jsonUnit, type KeyNode, PathNames } from './json-units.js';
+import type { ReadEvent } from './types.js';
+
+/** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
+class TextNumberTokenizer extends Tokenizer {
+  protected override parseNumber(numberStr: string): number {
+    return numberStr as unknown as number;
+  }
+}
+
+/** The tokenizer's internals set when it takes over in the middle of a document. */
+interface TokenizerInternals { state: number; offset: number; streamByteLength: number }
+const TOKENIZER_START = 0;
+/** The tokenizer's first state: it stays in it until a string, number or literal (or a BOM), so it
+ *  takes 0xEF as the start of a byte order mark until then, and names that state in its errors. */
+const TOKENIZER_BOM_OR_START = 29;
+
+/** Bytes a token may span across writes before the tokenizer takes it over. */
+const HOLD_MAX = 1024 * 1024;
+/**
+ * Escapes the tokenizer decodes its own way: a UTF-16 surrogate (its pairing rules, and offsets
+ * that do not count a lone one), and U+FEFF, which its TextDecoder drops as a byte order mark when
+ * it starts a decoded piece (the same for a raw U+FEFF, checked apart).
+ */
+const SPECIAL_ESCAPE = /\\u(?:[dD][89abAB]|[fF][eE][fF][fF])/;
+/** U+FEFF in UTF-8. */
+const BOM_BYTES = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Buffer's native one-byte decoder (what toString('latin1') calls, without its argument checks). */
+interface LatinBuffer { latin1Slice(start: number, end: number): string }
+
+/** Hex digits (0-9, A-F, a-f) by char code. */
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** Escapes the tokenizer takes after a backslash (besides `u` and four hex digits). */
+const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+
+/**
+ * True when the start of a string, `buf[from..]` (cut by the end of the write), is one the
+ * tokenizer reads without failing: valid escapes (the last one may be cut), no control chars,
+ * and valid UTF-8 up to a last char that may be cut.
+ */
+function partialStringOk(buf: Buffer, from: number): boolean {
+  const n = buf.length;
+  for (let j = from; j < n; j++) {
+    const d = buf[j]!;
+    if (d < 0x20) return false;
+    if (d !== 0x5c) continue;
+    if (j + 1 >= n) return true;
+    const e = buf[j + 1]!;
+    if (SIMPLE_ESCAPES.has(e)) { j++; continue; }
+    if (e !== 0x75) return false;
+    for (let k = j + 2; k < Math.min(n, j + 6); k++) if (!isHex(buf[k]!)) return false;
+    j += 5;
+  }
+  // a last multi-byte char may be cut: a valid lead byte and the continuation bytes present
+  let end = n;
+  for (let k = n - 1; k >= Math.max(from, n - 3); k--) {
+    const d = buf[k]!;
+    if (d < 0x80) break;
+    if (d >= 0xc0) {
+      const need = d >= 0xc2 && d <= 0xdf ? 2 : d >= 0xe0 && d <= 0xef ? 3 : d >= 0xf0 && d <= 0xf4 ? 4 : 0;
+      if (n - k < need) end = k;
+      break;
+    }
+  }
+  const head = buf.subarray(from, end);
+  return isUtf8(head) && !head.includes(BOM_BYTES);
+}
+
+const OBJECT = 0;
+const ARRAY = 1;
+
+/**
+ * Follows the tokens of one JSON document and reports each scalar with its path, as the path
+ * tracker of the tokenizer-only reader did: no grammar, a key is the string after `{` or `,` in
+ * an object, a value in an array advances its index. Path strings and keyword arrays are cached
+ * per depth and rebuilt only from the first frame that changed.
+ */
+class Tracker {
+  private readonly kinds: number[] = [];
+  private readonly keys: string[] = [];
+  private readonly expectKey: boolean[] = [];
+  private readonly indexes: number[] = [];
+  private depth = 0;
+  private started = false;
+  /** prefix[d] / nodes[d]: path and keyword node of frames [0, d), valid for d <= valid. */
+  private readonly prefix: string[] = ['$'];
+  private readonly nodes: KeyNode[];
+  private valid = 0;
+
+  constructor(private readonly names: PathNames, private readonly emit: (text: string, path: string, keys: string[]) => void) {
+    this.nodes = [names.root];
+  }
+
+  get complete(): boolean { return this.started && this.depth === 0; }
+
+  open(kind: number): void {
+    this.beginValue();
+    const d = this.depth++;
+    this.kinds[d] = kind;
+    this.keys[d] = '';
+    this.expectKey[d] = true;
+    this.indexes[d] = -1;
+    if (this.valid > d) this.valid = d;
+  }
+
+  close(): void {
+    if (this.depth === 0) return;
+    this.depth--;
+    if (this.valid > this.depth) this.valid = this.depth;
+  }
+
+  comma(): void {
+    const d = this.depth - 1;
+    if (d >= 0 && this.kinds[d] === OBJECT) this.expectKey[d] = true;
+  }
+
+  string(value: string): void {
+    const d = this.depth - 1;
+    if (d >= 0 && this.kinds[d] === OBJECT && this.expectKey[d]) {
+      this.keys[d] = value;
+      this.expectKey[d] = false;
+      if (this.valid > d) this.valid = d;
+      return;
+    }
+    this.beginValue();
+    if (value.trim() !== '') this.scalar(value);
+  }
+
+  number(text: string): void {
+    this.beginValue();
+    this.scalar(text);
+  }
+
+  literal(): void { this.beginValue(); }
+
+  private beginValue(): void {
+    this.started = true;
+    const d = this.depth - 1;
+    if (d >= 0 && this.kinds[d] === ARRAY) {
+      this.indexes[d]!++;
+      if (this.valid > d) this.valid = d;
+    }
+  }
+
+  private scalar(text: string): void {
+    const depth = this.depth;
+    for (let d = this.valid; d < depth; d++) {
+      if (this.kinds[d] === ARRAY) {
+        this.prefix[d + 1] = `${this.prefix[d]!}[${this.indexes[d]!}]`;
+        this.nodes[d + 1] = this.nodes[d]!;
+      } else {
+        const node = this.nodes[d]!.child(this.keys[d]!);
+        this.prefix[d + 1] = this.prefix[d]! + node.segment;
+        this.nodes[d + 1] = node;
+      }
+    }
+    this.valid = depth;
+    this.emit(text, this.prefix[depth]!, this.nodes[depth]!.keys);
+  }
+}
+
+export interface DocumentReader {
+  /** Reads the next bytes; throws the tokenizer's error or SIZE_LIMIT_EXCEEDED. Units go to `pending`. */
+  write(b: Buffer): void;
+  /** Ends the document; throws when it is incomplete. */
+  end(): void;
+}
+
+/**
+ * A reader for one JSON document (a file, or a long JSON Lines line); `pending` collects its units.
+ * `tokenizerOnly` reads it with the tokenizer from the first byte: the reference the fast mode is
+ * checked against.
+ */
+export function documentReader(
+  ctx: ReadContext,
+  recordIndex: () => number,
+  pending: ReadEvent[],
+  names = new PathNames(),
+  opts: { tokenizerOnly?: boolean } = {},
+): DocumentReader {
+  return new StreamedDocument(ctx, recordIndex, pending, names, opts.tokenizerOnly === true);
+}
+
+class StreamedDocument implements DocumentReader {
+  private readonly tracker: Tracker;
+  private readonly max: number;
+  private tok: TextNumberTokenizer | null = null;
+  /** Bytes written so far, and the offset (tokenizer's: bytes after the BOM) of the last token. */
+  private fed = 0;
+  private lastToken = 0;
+  private tooLong = false;
+  private bomLen = 0;
+  /** A string, number or literal was read (the tokenizer then left its BOM_OR_START state). */
+  private valueSeen = false;
+  /** Writes holding a token cut by the end of a write: they start at heldAbs, the token at tokenAbs. */
+  private held: Buffer[] = [];
+  private heldAbs = 0;
+  private tokenAbs = -1;
+
+  constructor(
+    private readonly ctx: ReadContext,
+    recordIndex: () => number,
+    pending: ReadEvent[],
+    names: PathNames,
+    private readonly tokenizerOnly: boolean,
+  ) {
+    this.max = ctx.limits.maxValueChars;
+    const container = ctx.container;
+    this.tracker = new Tracker(names, (text, path, keys) => {
+      pending.push({ type: 'unit', unit: jsonUnit(text, recordIndex(), path, keys, container) });
+    });
+  }
+
+  write(b: Buffer): void {
+    const base = this.fed;
+    this.fed += b.length;
+    if (this.tok !== null) this.tok.write(b);
+    else if (this.tokenizerOnly) this.takeOver(0, b, 0);
+    else this.scan(b, base);
+    // the tokenizer buffers a scalar whole: bound it (4 bytes per char at most)
+    if (this.tooLong || this.fed - this.lastToken > this.max * 4) {
+      throw new LimitError('SIZE_LIMIT_EXCEEDED', this.ctx, `a JSON value is longer than ${this.max} chars`);
+    }
+  }
+
+  end(): void {
+    if (this.tok === null && this.tokenizerOnly) this.takeOver(0, Buffer.alloc(0), 0);
+    if (this.tok === null && this.tokenAbs >= 0) this.takeOver(this.tokenAbs, null, this.fed);
+    this.tok?.end();
+    if (!this.tracker.complete) throw new SyntaxError('JSON document ends early');
+  }
+
+  /** Fast mode over one write (`base` = its offset in the document). */
+  private scan(b: Buffer, base: number): void {
+    let buf = b;
+    let off = base;
+    let i = 0;
+    if (this.tokenAbs >= 0) {
+      // re-read the held token with the new bytes
+      const first = this.held[0]!;
+      this.held.push(b);
+      buf = Buffer.concat([first.subarray(this.tokenAbs - this.heldAbs), ...this.held.slice(1)]);
+      off = this.tokenAbs;
+    } else if (base === 0 && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+      // a byte order mark, whole in the first write (any other 0xEF goes to the tokenizer below)
+      this.bomLen = 3;
+      this.valueSeen = true;
+      i = 3;
+    }
+    const n = buf.length;
+    // one char per byte: ASCII tokens are sliced from it (no native call per token)
+    const s = (buf as unknown as LatinBuffer).latin1Slice(0, n);
+    const max = this.max;
+    const tracker = this.tracker;
+    const at = off - this.bomLen; // tokenizer offset of buf[0]
+    let last = this.lastToken;
+    let seen = this.valueSeen;
+    let stop = -1; // where the fast loop stopped (-1: at the end of buf)
+    let held = false; // ... because the token there is cut (else: unusual, for the tokenizer)
+    loop: while (i < n) {
+      const c = s.charCodeAt(i);
+      switch (c) {
+        case 0x20: case 0x0a: case 0x0d: case 0x09: i++; continue;
+        case 0x7b: case 0x5b:
+          last = at + i;
+          if (max < 1) this.tooLong = true; else tracker.open(c === 0x7b ? OBJECT : ARRAY);
+          i++; continue;
+        case 0x7d: case 0x5d:
+          last = at + i;
+          if (max < 1) this.tooLong = true; else tracker.close();
+          i++; continue;
+        case 0x2c:
+          last = at + i;
+          if (max < 1) this.tooLong = true; else tracker.comma();
+          i++; continue;
+        case 0x3a:
+          last = at + i;
+          if (max < 1) this.tooLong = true;
+          i++; continue;
+        case 0x22: {
+          // a string: find its closing quote, noting escapes, non-ASCII and control chars
+          let j = i + 1;
+          let escaped = false;
+          let ascii = true;
+          for (; j < n; j++) {
+            const d = s.charCodeAt(j);
+            if (d === 0x22) break;
+            if (d === 0x5c) { escaped = true; j++; continue; }
+            if (d < 0x20) break;
+            if (d >= 0x80) ascii = false;
+          }
+          // a string cut by the end of the write is held only while the tokenizer would not have
+          // failed on its bytes so far (it fails at the write holding the bad byte)
+          if (j >= n) { stop = i; held = !escaped && ascii ? true : partialStringOk(buf, i + 1); break loop; }
+          if (s.charCodeAt(j) !== 0x22) { stop = i; break loop; } // a control char
+          let value: string;
+          if (!ascii) {
+            const raw = buf.subarray(i + 1, j);
+            if (!isUtf8(raw) || raw.includes(BOM_BYTES)) { stop = i; break loop; }
+          }
+          if (escaped) {
+            const literal = ascii ? s.slice(i, j + 1) : buf.toString('utf8', i, j + 1);
+            let parsed: unknown = null;
+            if (!SPECIAL_ESCAPE.test(literal)) try { parsed = JSON.parse(literal); } catch { /* the tokenizer says why */ }
+            if (typeof parsed !== 'string') { stop = i; break loop; }
+            value = parsed;
+          } else {
+            value = ascii ? s.slice(i + 1, j) : buf.toString('utf8', i + 1, j);
+          }
+          last = at + i;
+          seen = true;
+          if (value.length > max) this.tooLong = true;
+          else tracker.string(value);
+          i = j + 1;
+          continue;
+        }
+        case 0x74: case 0x66: case 0x6e: {
+          const word = c === 0x74 ? 'true' : c === 0x66 ? 'false' : 'null';
+          const len = word.length;
+          let k = 1;
+          while (k < len && i + k < n && s.charCodeAt(i + k) === word.charCodeAt(k)) k++;
+          if (k < len) { stop = i; held = i + k >= n; break loop; }
+          last = at + i;
+          seen = true;
+          tracker.literal();
+          i += len;
+          continue;
+        }
+        default: {
+          if (c !== 0x2d && (c < 0x30 || c > 0x39)) { stop = i; break loop; }
+          // a number, as the tokenizer's states read it: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+          // (cut by the end of buf: it may go on in the next write)
+          let j = c === 0x2d ? i + 1 : i;
+          if (j >= n) { stop = i; held = true; break loop; }
+          let d = s.charCodeAt(j);
+          if (d === 0x30) j++;
+          else if (d >= 0x31 && d <= 0x39) { j++; while (j < n && (d = s.charCodeAt(j)) >= 0x30 && d <= 0x39) j++; }
+          else { stop = i; break loop; }
+          if (j < n && s.charCodeAt(j) === 0x2e) {
+            j++;
+            if (j >= n) { stop = i; held = true; break loop; }
+            d = s.charCodeAt(j);
+            if (d < 0x30 || d > 0x39) { stop = i; break loop; }
+            while (j < n && (d = s.charCodeAt(j)) >= 0x30 && d <= 0x39) j++;
+          }
+          if (j < n && (s.charCodeAt(j) === 0x65 || s.charCodeAt(j) === 0x45)) {
+            j++;
+            if (j < n && (s.charCodeAt(j) === 0x2b || s.charCodeAt(j) === 0x2d)) j++;
+            if (j >= n) { stop = i; held = true; break loop; }
+            d = s.charCodeAt(j);
+            if (d < 0x30 || d > 0x39) { stop = i; break loop; }
+            while (j < n && (d = s.charCodeAt(j)) >= 0x30 && d <= 0x39) j++;
+          }
+          if (j >= n) { stop = i; held = true; break loop; }
+          const text = s.slice(i, j);
+          last = at + i;
+          seen = true;
+          if (text.length > max) this.tooLong = true;
+          else tracker.number(text);
+          i = j;
+          continue;
+        }
+      }
+    }
+    this.lastToken = last;
+    this.valueSeen = seen;
+    if (stop >= 0) {
+      if (held) this.hold(off + stop, b, base);
+      else this.takeOver(off + stop, b, base);
+      return;
+    }
+    this.held = [];
+    this.tokenAbs = -1;
+  }
+
+  /** Keeps a token cut by the end of write `b` (at offset `base`) for the next write. */
+  private hold(tokenAbs: number, b: Buffer, base: number): void {
+    // a token held before and still cut keeps its writes (`b` was added to them by scan)
+    if (tokenAbs !== this.tokenAbs) {
+      this.held = [b];
+      this.heldAbs = base;
+      this.tokenAbs = tokenAbs;
+    }
+    if (this.fed - tokenAbs > HOLD_MAX) this.takeOver(tokenAbs, null, base);
+  }
+
+  /**
+   * Hands the document to the tokenizer from the token at `tokenAbs`: it is fed the writes from the one holding that token on, with the
+   * bytes before the token blanked, and its offsets set as if it had read them all.
+   * `b` is the current write at offset `base` (null at the end: the token is then the held one).
+   */
+  private takeOver(tokenAbs: number, b: Buffer | null, base: number): void {
+    const tok = new TextNumberTokenizer();
+    const tracker = this.tracker;
+    const max = this.max;
+    tok.onToken = ({ token, value, offset }) => {
+      this.lastToken = offset;
+      if (typeof value === 'string' && value.length > max) { this.tooLong = true; return; }
+      switch (token) {
+        case TokenType.LEFT_BRACE: tracker.open(OBJECT); return;
+        case TokenType.LEFT_BRACKET: tracker.open(ARRAY); return;
+        case TokenType.RIGHT_BRACE: case TokenType.RIGHT_BRACKET: tracker.close(); return;
+        case TokenType.COMMA: tracker.comma(); return;
+        case TokenType.COLON: case TokenType.SEPARATOR: return;
+        case TokenType.STRING: tracker.string(value as string); return;
+        case TokenType.NUMBER: tracker.number(String(value)); return;
+        default: tracker.literal(); // true, false, null
+      }
+    };
+    this.tok = tok;
+    const writes: Array<{ bytes: Buffer; abs: number }> = [];
+    if (tokenAbs === this.tokenAbs) {
+      // the held token: its writes, the current one included
+      let abs = this.heldAbs;
+      for (const h of this.held) { writes.push({ bytes: h, abs }); abs += h.length; }
+    } else {
+      writes.push({ bytes: b!, abs: base });
+    }
+    const internals = tok as unknown as TokenizerInternals;
+    const first = writes[0]!;
+    internals.state = this.valueSeen ? TOKENIZER_START : TOKENIZER_BOM_OR_START;
+    internals.streamByteLength = first.abs;
+    internals.offset = first.abs - this.bomLen - 1;
+    const blank = tokenAbs - first.abs;
+    if (blank > 0) {
+      const copy = Buffer.from(first.bytes);
+      copy.fill(0x20, 0, blank);
+      first.bytes = copy;
+    }
+    this.held = [];
+    this.tokenAbs = -1;
+    for (const w of writes) tok.write(w.bytes);
+  }
+}
