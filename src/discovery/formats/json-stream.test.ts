@@ -9,7 +9,7 @@ function read(doc: Buffer, size: number, maxValueChars: number, tokenizerOnly: b
   const ctx = { limits: { ...DEFAULT_LIMITS, maxValueChars }, container: ['c'] } as unknown as ReadContext;
   const pending: ReadEvent[] = [];
   const out: unknown[] = [];
-  const reader = documentReader(ctx, () => 7, pending, undefined, { tokenizerOnly });
+  const reader = documentReader(ctx, 7, pending, undefined, { tokenizerOnly });
   try {
     for (let i = 0; i < doc.length; i += size) {
       reader.write(doc.subarray(i, i + size));

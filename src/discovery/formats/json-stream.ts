@@ -91,6 +91,8 @@ function partialStringOk(buf: Buffer, from: number): boolean {
   return isUtf8(head) && !head.includes(BOM_BYTES);
 }
 
+/** Frames the tracker's arrays grow by. */
+const FRAMES = 32;
 const OBJECT = 0;
 const ARRAY = 1;
 
@@ -101,6 +103,8 @@ const ARRAY = 1;
  * per depth and rebuilt only from the first frame that changed.
  */
 class Tracker {
+  // Frames as parallel arrays, filled ahead (FRAMES at a time) so stores stay in bounds: a store
+  // that grows an array deoptimizes the code optimized on a previous document.
   private readonly kinds: number[] = [];
   private readonly keys: string[] = [];
   private readonly expectKey: boolean[] = [];
@@ -108,12 +112,30 @@ class Tracker {
   private depth = 0;
   private started = false;
   /** prefix[d] / nodes[d]: path and keyword node of frames [0, d), valid for d <= valid. */
-  private readonly prefix: string[] = ['$'];
-  private readonly nodes: KeyNode[];
+  private readonly prefix: string[] = [];
+  private readonly nodes: KeyNode[] = [];
   private valid = 0;
 
-  constructor(private readonly names: PathNames, private readonly emit: (text: string, path: string, keys: string[]) => void) {
-    this.nodes = [names.root];
+  /** Units go to `pending` (no callback: one call target whatever the document). */
+  constructor(
+    private readonly names: PathNames,
+    private readonly pending: ReadEvent[],
+    private readonly recordIndex: number,
+    private readonly container: string[],
+  ) {
+    this.grow();
+    this.prefix[0] = '$';
+  }
+
+  private grow(): void {
+    for (let k = 0; k < FRAMES; k++) {
+      this.kinds.push(OBJECT);
+      this.keys.push('');
+      this.expectKey.push(false);
+      this.indexes.push(0);
+      this.prefix.push('$');
+      this.nodes.push(this.names.root);
+    }
   }
 
   get complete(): boolean { return this.started && this.depth === 0; }
@@ -121,6 +143,7 @@ class Tracker {
   open(kind: number): void {
     this.beginValue();
     const d = this.depth++;
+    if (this.depth >= this.kinds.length) this.grow();
     this.kinds[d] = kind;
     this.keys[d] = '';
     this.expectKey[d] = true;
@@ -180,7 +203,7 @@ class Tracker {
       }
     }
     this.valid = depth;
-    this.emit(text, this.prefix[depth]!, this.nodes[depth]!.keys);
+    this.pending.push({ type: 'unit', unit: jsonUnit(text, this.recordIndex, this.prefix[depth]!, this.nodes[depth]!.keys, this.container) });
   }
 }
 
@@ -192,13 +215,14 @@ export interface DocumentReader {
 }
 
 /**
- * A reader for one JSON document (a file, or a long JSON Lines line); `pending` collects its units.
+ * A reader for one JSON document (a file, or a long JSON Lines line) whose values all have
+ * `recordIndex`; `pending` collects its units.
  * `tokenizerOnly` reads it with the tokenizer from the first byte: the reference the fast mode is
  * checked against.
  */
 export function documentReader(
   ctx: ReadContext,
-  recordIndex: () => number,
+  recordIndex: number,
   pending: ReadEvent[],
   names = new PathNames(),
   opts: { tokenizerOnly?: boolean } = {},
@@ -224,16 +248,13 @@ class StreamedDocument implements DocumentReader {
 
   constructor(
     private readonly ctx: ReadContext,
-    recordIndex: () => number,
+    recordIndex: number,
     pending: ReadEvent[],
     names: PathNames,
     private readonly tokenizerOnly: boolean,
   ) {
     this.max = ctx.limits.maxValueChars;
-    const container = ctx.container;
-    this.tracker = new Tracker(names, (text, path, keys) => {
-      pending.push({ type: 'unit', unit: jsonUnit(text, recordIndex(), path, keys, container) });
-    });
+    this.tracker = new Tracker(names, pending, recordIndex, ctx.container);
   }
 
   write(b: Buffer): void {
@@ -257,21 +278,53 @@ class StreamedDocument implements DocumentReader {
 
   /** Fast mode over one write (`base` = its offset in the document). */
   private scan(b: Buffer, base: number): void {
-    let buf = b;
-    let off = base;
-    let i = 0;
-    if (this.tokenAbs >= 0) {
-      // re-read the held token with the new bytes
-      const first = this.held[0]!;
-      this.held.push(b);
-      buf = Buffer.concat([first.subarray(this.tokenAbs - this.heldAbs), ...this.held.slice(1)]);
-      off = this.tokenAbs;
-    } else if (base === 0 && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
-      // a byte order mark, whole in the first write (any other 0xEF goes to the tokenizer below)
-      this.bomLen = 3;
-      this.valueSeen = true;
-      i = 3;
+    // the held token re-read with the new bytes, or a byte order mark skipped (kept out of
+    // loop(): paths taken once per document would deoptimize it when a new document starts)
+    if (this.tokenAbs >= 0) this.loop(this.withHeld(b), this.tokenAbs, 0, b, base);
+    else if (base === 0) this.loop(b, base, this.skipBom(b), b, base);
+    else this.loop(b, base, 0, b, base);
+  }
+
+  /** The bytes of the held token followed by `b`, which joins the held writes. */
+  private withHeld(b: Buffer): Buffer {
+    const first = this.held[0]!;
+    this.held.push(b);
+    return Buffer.concat([first.subarray(this.tokenAbs - this.heldAbs), ...this.held.slice(1)]);
+  }
+
+  /** 3 when the document starts with a whole byte order mark (any other 0xEF goes to the tokenizer). */
+  private skipBom(b: Buffer): number {
+    if (b.length < 3 || b[0] !== 0xef || b[1] !== 0xbb || b[2] !== 0xbf) return 0;
+    this.bomLen = 3;
+    this.valueSeen = true;
+    return 3;
+  }
+
+  /**
+   * The string literal buf[i..j] (quotes included) that has escapes or non-ASCII bytes, decoded as
+   * the tokenizer decodes it, or null when the tokenizer must read it.
+   */
+  private oddString(buf: Buffer, s: string, i: number, j: number, escaped: boolean, ascii: boolean): string | null {
+    if (!ascii) {
+      const raw = buf.subarray(i + 1, j);
+      if (!isUtf8(raw) || raw.includes(BOM_BYTES)) return null;
     }
+    if (!escaped) return buf.toString('utf8', i + 1, j);
+    const literal = ascii ? s.slice(i, j + 1) : buf.toString('utf8', i, j + 1);
+    if (SPECIAL_ESCAPE.test(literal)) return null;
+    try {
+      const parsed: unknown = JSON.parse(literal);
+      return typeof parsed === 'string' ? parsed : null;
+    } catch {
+      return null; // the tokenizer says why
+    }
+  }
+
+  /**
+   * The token loop over `buf` (document offset `off`) from `i`; `b` is the write (offset `base`)
+   * it comes from (`buf` is `b`, or a held token's bytes followed by `b`).
+   */
+  private loop(buf: Buffer, off: number, i: number, b: Buffer, base: number): void {
     const n = buf.length;
     // one char per byte: ASCII tokens are sliced from it (no native call per token)
     const s = (buf as unknown as LatinBuffer).latin1Slice(0, n);
@@ -319,18 +372,11 @@ class StreamedDocument implements DocumentReader {
           if (j >= n) { stop = i; held = !escaped && ascii ? true : partialStringOk(buf, i + 1); break loop; }
           if (s.charCodeAt(j) !== 0x22) { stop = i; break loop; } // a control char
           let value: string;
-          if (!ascii) {
-            const raw = buf.subarray(i + 1, j);
-            if (!isUtf8(raw) || raw.includes(BOM_BYTES)) { stop = i; break loop; }
-          }
-          if (escaped) {
-            const literal = ascii ? s.slice(i, j + 1) : buf.toString('utf8', i, j + 1);
-            let parsed: unknown = null;
-            if (!SPECIAL_ESCAPE.test(literal)) try { parsed = JSON.parse(literal); } catch { /* the tokenizer says why */ }
-            if (typeof parsed !== 'string') { stop = i; break loop; }
-            value = parsed;
-          } else {
-            value = ascii ? s.slice(i + 1, j) : buf.toString('utf8', i + 1, j);
+          if (ascii && !escaped) value = s.slice(i + 1, j);
+          else {
+            const odd = this.oddString(buf, s, i, j, escaped, ascii);
+            if (odd === null) { stop = i; break loop; }
+            value = odd;
           }
           last = at + i;
           seen = true;

@@ -92,7 +92,7 @@ export async function* readJson(src: ByteSource, ctx: ReadContext, encoding: Tex
     }
   }
   // large, inexact or malformed documents: stream them token by token
-  const doc = documentReader(ctx, () => 0, pending, names);
+  const doc = documentReader(ctx, 0, pending, names);
   try {
     // Values are handed on every SLICE bytes: those of a whole 256 KiB chunk would outlive
     // young-generation GCs and be promoted (the same measured cost as in the CSV reader).
@@ -140,7 +140,7 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
     pending.push(skipped(ctx.container, 'CORRUPT_FILE', `line ${line + 1} is not valid JSON`));
   };
   const stream = (b: Buffer): void => {
-    doc ??= documentReader(ctx, () => line, pending, names);
+    doc ??= documentReader(ctx, line, pending, names);
     try { doc.write(b); } catch (e) { fail(e); }
   };
   const feed = (b: Buffer): void => {
