@@ -37,13 +37,15 @@ const DOCS = [
   `{"${'k'.repeat(300)}":{"deeper":"long path"}}`,
   `[${'['.repeat(80)}"deep"${']'.repeat(80)}]`,
   '[1,\n\ufeff"mid-stream byte order mark"]',
+  // tokens longer than a write and tokens cut at many places of writes over 1 KiB
+  JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ [`k${i}`]: 'v'.repeat(300 + 97 * i), n: 123456 * i, t: true, é: 'é😀'.repeat(i) }))),
 ];
 
 describe('streamed JSON document reader', () => {
   it('gives exactly the tokenizer\'s units, errors and limits, whatever the writes', () => {
     for (const text of DOCS) {
       const doc = Buffer.from(text);
-      for (const size of [1, 2, 3, 5, 8, 13, 64, 1 << 16]) {
+      for (const size of [1, 2, 3, 5, 8, 13, 64, 1000, 1500, 4099, 1 << 16]) {
         for (const max of [8 * 1024 * 1024, 3, 1]) {
           assert.deepStrictEqual(read(doc, size, max, false), read(doc, size, max, true), `${JSON.stringify(text)} in ${size}-byte writes, max ${max}`);
         }

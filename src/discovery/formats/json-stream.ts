@@ -19,7 +19,7 @@ import { isUtf8 } from 'node:buffer';
 import Tokenizer from '@streamparser/json/tokenizer.js';
 import TokenType from '@streamparser/json/utils/types/tokenType.js';
 import { LimitError, type ReadContext } from './context.js';
-import { jsonUnit, type KeyNode, PathNames } from './json-units.js';
+import { jsonUnit, type KeyNode, notBlank, PathNames } from './json-units.js';
 import type { ReadEvent } from './types.js';
 
 /** Keeps numbers as their source text so 16-19 digit identifiers are not rounded. */
@@ -38,6 +38,10 @@ const TOKENIZER_BOM_OR_START = 29;
 
 /** Bytes a token may span across writes before the tokenizer takes it over. */
 const HOLD_MAX = 1024 * 1024;
+/** Bytes of the next write first read with a held token (most tokens end in them). */
+const HELD_AHEAD = 1024;
+/** loop(): a token was cut by the end of a partial buffer: read again with the whole write. */
+const RETRY = -2;
 /**
  * Escapes the tokenizer decodes its own way: a UTF-16 surrogate (its pairing rules, and offsets
  * that do not count a lone one), and U+FEFF, which its TextDecoder drops as a byte order mark when
@@ -171,7 +175,7 @@ class Tracker {
       return;
     }
     this.beginValue();
-    if (value.trim() !== '') this.scalar(value);
+    if (notBlank(value)) this.scalar(value);
   }
 
   number(text: string): void {
@@ -280,16 +284,20 @@ class StreamedDocument implements DocumentReader {
   private scan(b: Buffer, base: number): void {
     // the held token re-read with the new bytes, or a byte order mark skipped (kept out of
     // loop(): paths taken once per document would deoptimize it when a new document starts)
-    if (this.tokenAbs >= 0) this.loop(this.withHeld(b), this.tokenAbs, 0, b, base);
-    else if (base === 0) this.loop(b, base, this.skipBom(b), b, base);
-    else this.loop(b, base, 0, b, base);
-  }
-
-  /** The bytes of the held token followed by `b`, which joins the held writes. */
-  private withHeld(b: Buffer): Buffer {
-    const first = this.held[0]!;
-    this.held.push(b);
-    return Buffer.concat([first.subarray(this.tokenAbs - this.heldAbs), ...this.held.slice(1)]);
+    if (this.tokenAbs >= 0) {
+      const first = this.held[0]!;
+      const heldBytes = [first.subarray(this.tokenAbs - this.heldAbs), ...this.held.slice(1)];
+      const heldLen = base - this.tokenAbs;
+      this.held.push(b);
+      // the token usually ends early in b: read it from a copy of its bytes and the head of b only
+      const ahead = Math.min(b.length, HELD_AHEAD);
+      const head = Buffer.concat([...heldBytes, b.subarray(0, ahead)]);
+      const resume = this.loop(head, this.tokenAbs, 0, b, base, heldLen, ahead < b.length);
+      if (resume === RETRY) this.loop(Buffer.concat([...heldBytes, b]), this.tokenAbs, 0, b, base, Infinity, false);
+      else if (resume >= 0 && resume - heldLen < b.length) this.loop(b, base, resume - heldLen, b, base, Infinity, false);
+    } else {
+      this.loop(b, base, base === 0 ? this.skipBom(b) : 0, b, base, Infinity, false);
+    }
   }
 
   /** 3 when the document starts with a whole byte order mark (any other 0xEF goes to the tokenizer). */
@@ -322,9 +330,12 @@ class StreamedDocument implements DocumentReader {
 
   /**
    * The token loop over `buf` (document offset `off`) from `i`; `b` is the write (offset `base`)
-   * it comes from (`buf` is `b`, or a held token's bytes followed by `b`).
+   * it comes from (`buf` is `b`, or a held token's bytes followed by `b` or its head).
+   * No token starts at or after `stopAt`. Returns where it stopped (`stopAt` or the end of buf),
+   * or -1 after holding a cut token or handing over to the tokenizer, or RETRY when a token is cut
+   * by the end of a `partial` buf (one that ends before `b` does).
    */
-  private loop(buf: Buffer, off: number, i: number, b: Buffer, base: number): void {
+  private loop(buf: Buffer, off: number, i: number, b: Buffer, base: number, stopAt: number, partial: boolean): number {
     const n = buf.length;
     // one char per byte: ASCII tokens are sliced from it (no native call per token)
     const s = (buf as unknown as LatinBuffer).latin1Slice(0, n);
@@ -336,6 +347,7 @@ class StreamedDocument implements DocumentReader {
     let stop = -1; // where the fast loop stopped (-1: at the end of buf)
     let held = false; // ... because the token there is cut (else: unusual, for the tokenizer)
     loop: while (i < n) {
+      if (i >= stopAt) break;
       const c = s.charCodeAt(i);
       switch (c) {
         case 0x20: case 0x0a: case 0x0d: case 0x09: i++; continue;
@@ -436,12 +448,14 @@ class StreamedDocument implements DocumentReader {
     this.lastToken = last;
     this.valueSeen = seen;
     if (stop >= 0) {
+      if (held && partial) return RETRY;
       if (held) this.hold(off + stop, b, base);
       else this.takeOver(off + stop, b, base);
-      return;
+      return -1;
     }
     this.held = [];
     this.tokenAbs = -1;
+    return i;
   }
 
   /** Keeps a token cut by the end of write `b` (at offset `base`) for the next write. */

@@ -25,14 +25,28 @@ export const MAX_WALK_DEPTH = 64;
  */
 export class KeyNode {
   private children: Map<string, KeyNode> | undefined;
+  /** The child asked for last, and the one asked for after it last time (records repeat their keys in order). */
+  private lastChild: KeyNode | undefined;
+  private nextSibling: KeyNode | undefined;
 
   /** `segment`: how the last key is written in a path (`.key` / `['odd key']`; '' for the root). */
-  constructor(readonly keys: string[], readonly segment: string, private readonly names: PathNames) {}
+  constructor(readonly key: string, readonly keys: string[], readonly segment: string, private readonly names: PathNames) {}
 
   child(key: string): KeyNode {
+    // a string comparison instead of hashing the key: the sibling after the last one is usually the same
+    const last = this.lastChild;
+    const guess = last?.nextSibling;
+    if (guess !== undefined && guess.key === key) { this.lastChild = guess; return guess; }
+    const c = this.lookup(key);
+    if (last !== undefined) last.nextSibling = c;
+    this.lastChild = c;
+    return c;
+  }
+
+  private lookup(key: string): KeyNode {
     let c = this.children?.get(key);
     if (c !== undefined) return c;
-    c = new KeyNode([...this.keys, key], this.names.segment(key), this.names);
+    c = new KeyNode(key, [...this.keys, key], this.names.segment(key), this.names);
     if (this.names.nodes < MAX_KEY_NODES) {
       this.names.nodes++;
       (this.children ??= new Map()).set(key, c);
@@ -44,7 +58,7 @@ export class KeyNode {
 /** Path segment strings and key arrays of one reader (caches bounded by MAX_SEGMENTS / MAX_KEY_NODES). */
 export class PathNames {
   nodes = 0;
-  readonly root: KeyNode = new KeyNode([], '', this);
+  readonly root: KeyNode = new KeyNode('', [], '', this);
   private readonly segments = new Map<string, string>();
 
   /** `.key` or `['odd key']`, as formatJsonPath writes an object key. */
@@ -55,6 +69,12 @@ export class PathNames {
     if (this.segments.size < MAX_SEGMENTS) this.segments.set(key, s);
     return s;
   }
+}
+
+/** `text.trim() !== ''`, with printable ASCII first decided without trimming. */
+export function notBlank(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c > 0x20 && c < 0x7f) || text.trim() !== '';
 }
 
 /** The jsonPath of a full path string ('$' + segments), truncated as formatJsonPath does. */
@@ -125,7 +145,7 @@ export class ParsedWalker {
 
   private value(v: unknown, recordIndex: number, depth: number, path: string, node: KeyNode): void {
     if (typeof v === 'string') {
-      if (v.trim() !== '') this.emit(v, recordIndex, path, node);
+      if (notBlank(v)) this.emit(v, recordIndex, path, node);
       return;
     }
     if (typeof v === 'number') {
