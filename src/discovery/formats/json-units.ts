@@ -103,9 +103,8 @@ export function needsSlowPath(v: unknown, depth = 0): boolean {
     for (let i = 0; i < v.length; i++) if (needsSlowPath(v[i], depth + 1)) return true;
     return false;
   }
-  for (const k in v as Record<string, unknown>) {
-    if (Object.prototype.hasOwnProperty.call(v, k) && needsSlowPath((v as Record<string, unknown>)[k], depth + 1)) return true;
-  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (needsSlowPath(o[k], depth + 1)) return true;
   return false;
 }
 
@@ -115,19 +114,32 @@ export function needsSlowPath(v: unknown, depth = 0): boolean {
  * paths as `scalars()` + `recordUnit()`.
  */
 export class ParsedWalker {
+  /** Set by the walk on an unsafe integer or a container deeper than MAX_WALK_DEPTH. */
+  private slow = false;
+
   constructor(
     private readonly ctx: ReadContext,
     private readonly names: PathNames,
-    private readonly out: { push(ev: ReadEvent): unknown },
+    private readonly out: ReadEvent[],
   ) {}
 
-  walk(v: unknown, recordIndex: number): void {
+  /**
+   * Walks a value whole; false (and no events added) when it needs the exact slow path: an
+   * unsafe integer, or a container deeper than the walk goes (see needsSlowPath).
+   */
+  walk(v: unknown, recordIndex: number): boolean {
+    const mark = this.out.length;
+    this.slow = false;
     this.value(v, recordIndex, 0, '$', this.names.root);
+    if (!this.slow) return true;
+    this.out.length = mark;
+    return false;
   }
 
   /**
-   * The same walk, pausing after each element of the top two levels, so a caller can hand on the
-   * events of a large document as it goes (few then live long enough to be promoted by the GC).
+   * The walk of a value that passed needsSlowPath, pausing after each element of the top two
+   * levels, so a caller can hand on the events of a large document as it goes (few then live
+   * long enough to be promoted by the GC).
    */
   *steps(v: unknown, recordIndex: number, depth = 0, path = '$', node: KeyNode = this.names.root): Generator<void> {
     if (depth >= 2 || v === null || typeof v !== 'object') { this.value(v, recordIndex, depth, path, node); return; }
@@ -135,10 +147,10 @@ export class ParsedWalker {
       for (let i = 0; i < v.length; i++) { yield* this.steps(v[i], recordIndex, depth + 1, `${path}[${i}]`, node); yield; }
       return;
     }
-    for (const k in v as Record<string, unknown>) {
-      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
       const c = node.child(k);
-      yield* this.steps((v as Record<string, unknown>)[k], recordIndex, depth + 1, path + c.segment, c);
+      yield* this.steps(o[k], recordIndex, depth + 1, path + c.segment, c);
       yield;
     }
   }
@@ -149,18 +161,23 @@ export class ParsedWalker {
       return;
     }
     if (typeof v === 'number') {
-      if (Number.isFinite(v)) this.emit(String(v), recordIndex, path, node);
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) this.slow = true;
+      else if (Number.isFinite(v)) this.emit(String(v), recordIndex, path, node);
       return;
     }
-    if (v === null || typeof v !== 'object' || depth > MAX_WALK_DEPTH) return;
+    if (v === null || typeof v !== 'object' || this.slow) return;
+    if (depth > MAX_WALK_DEPTH) { this.slow = true; return; }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) this.value(v[i], recordIndex, depth + 1, `${path}[${i}]`, node);
       return;
     }
-    for (const k in v as Record<string, unknown>) {
-      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+    // Object.keys: the own keys in for-in order (JSON.parse objects inherit no enumerable keys)
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const c = node.child(k);
-      this.value((v as Record<string, unknown>)[k], recordIndex, depth + 1, path + c.segment, c);
+      this.value(o[k], recordIndex, depth + 1, path + c.segment, c);
     }
   }
 

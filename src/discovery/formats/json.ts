@@ -166,8 +166,7 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
           try {
             const text = bytes.toString('utf8');
             const value: unknown = JSON.parse(withoutBom(text));
-            if (!needsSlowPath(value)) walker.walk(value, index);
-            else {
+            if (!walker.walk(value, index)) {
               // rare: unsafe integers or deeper than the walk goes, read exactly as before
               const parsed = parseExact(text);
               if (parsed === null) { stream(bytes); (doc as DocumentReader | null)?.end(); }
@@ -202,6 +201,9 @@ export async function* readJsonLines(src: ByteSource, ctx: ReadContext, encoding
 }
 
 function isBlank(b: Buffer): boolean {
-  for (const c of b) if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf) return false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0xef && c !== 0xbb && c !== 0xbf) return false;
+  }
   return true;
 }
