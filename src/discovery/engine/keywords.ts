@@ -110,6 +110,7 @@ export interface KeywordGate {
 }
 
 const CLASSES = 38;
+const NO_HITS = new Int32Array(0);
 const CLS = new Int8Array(128).fill(37);
 for (let c = 0; c < 128; c++) {
   if (c >= 97 && c <= 122) CLS[c] = c - 97;
@@ -177,6 +178,8 @@ export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): Keyw
   const sortHits = (hits: number[][]): Int32Array[] => {
     const out: Int32Array[] = [];
     for (const h of hits) {
+      // Most lists have no hit: one shared empty array instead of an allocation each.
+      if (h.length === 0) { out.push(NO_HITS); continue; }
       // (Int32Array.from walks the iterator protocol: slow on long arrays.)
       const a = new Int32Array(h.length);
       let sorted = true;

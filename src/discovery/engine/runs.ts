@@ -25,8 +25,8 @@ export interface RunTable {
   winEnd: Int32Array | null;
   /** Letters and digits of the largest token holding a digit of each run, filled per run on first use (-1 = not yet). */
   token: Int32Array | null;
-  /** Indexes of the runs with at least D digits in a token of at least T letters and digits, by `D|T`. */
-  lists: Map<string, Int32Array> | null;
+  /** Indexes of the runs with at least `digits` digits in a token of at least `token` letters and digits. */
+  lists: Array<{ digits: number; token: number; runs: Int32Array }> | null;
 }
 
 /** Options of a digit trigger (see Trigger `digits` in model.ts). */
@@ -106,6 +106,11 @@ function tokenSize(text: string, runs: RunTable, r: number): number {
   const n = text.length;
   const rs = runs.start[r]!;
   const re = runs.end[r]!;
+  // A bare number ("1987", most runs in prose): its token is its digits.
+  if (re - rs === runs.digits[r]! && (rs === 0 || !isTokenChar(text.charCodeAt(rs - 1))) && (re === n || !isTokenChar(text.charCodeAt(re)))) {
+    runs.token![r] = re - rs;
+    return re - rs;
+  }
   let best = 0;
   for (let i = rs; i < re; i++) {
     if (!isDigit(text.charCodeAt(i))) continue;
@@ -164,27 +169,28 @@ function overlaps(ranges: readonly number[], s: number, e: number): boolean {
  * list is filtered from the shortest cached one that holds it, so every trigger walks only runs
  * it may take.
  */
+/** Reused buffer for building run lists (one copy per list instead of two). */
+let scratch = new Int32Array(1024);
+
 function runList(text: string, runs: RunTable, minDigits: number, minToken: number): Int32Array {
-  runs.lists ??= new Map();
-  const key = `${minDigits}|${minToken}`;
-  const hit = runs.lists.get(key);
-  if (hit !== undefined) return hit;
+  runs.lists ??= [];
   // Filter the shortest cached list that holds every run wanted (fewer digits, smaller token).
   let base: Int32Array | null = null;
-  for (const [k, v] of runs.lists) {
-    const bar = k.indexOf('|');
-    if (Number(k.slice(0, bar)) <= minDigits && Number(k.slice(bar + 1)) <= minToken && (base === null || v.length < base.length)) base = v;
+  for (const l of runs.lists) {
+    if (l.digits === minDigits && l.token === minToken) return l.runs;
+    if (l.digits <= minDigits && l.token <= minToken && (base === null || l.runs.length < base.length)) base = l.runs;
   }
   if (minToken > 0) runs.token ??= new Int32Array(runs.count).fill(-1);
   const size = base === null ? runs.count : base.length;
-  const tmp = new Int32Array(size);
+  if (scratch.length < size) scratch = new Int32Array(Math.max(size, scratch.length * 2));
   let k = 0;
   for (let i = 0; i < size; i++) {
     const r = base === null ? i : base[i]!;
-    if (runs.digits[r]! >= minDigits && (minToken === 0 || tokenSize(text, runs, r) >= minToken)) tmp[k++] = r;
+    if (runs.digits[r]! >= minDigits && (minToken === 0 || tokenSize(text, runs, r) >= minToken)) scratch[k++] = r;
   }
-  const out = tmp.slice(0, k);
-  runs.lists.set(key, out);
+  // Nothing filtered out: share the base list (small texts have one run or none).
+  const out = base !== null && k === base.length ? base : scratch.slice(0, k);
+  runs.lists.push({ digits: minDigits, token: minToken, runs: out });
   return out;
 }
 

@@ -12,7 +12,7 @@ import type { TextUnit } from '../types.js';
 import { createKeywordGate, createKeywordMatcher, type KeywordMatcher } from './keywords.js';
 import type { AllowList, Confidence, Detector, RawMatch } from './model.js';
 import { ObjectScan } from './object-scan.js';
-import { findRuns, MAX_WINDOW_REACH, runSpans, type RunTable } from './runs.js';
+import { findRuns, MAX_WINDOW_REACH, runSpans, type RunTable, type RunWindowOptions } from './runs.js';
 import { caseVariants, literalSpans, mapBack, materialize, mergeSortedPairs, mergeSpans, planLiterals, regexSpans, type Compacted, type LiteralPlan, type Spans } from './windows.js';
 
 /** Joins units in a batch; no detector pattern matches across it (newline + NUL). */
@@ -75,6 +75,8 @@ const tierOf = (n: number): number => TIERS.reduce<number>((t, x) => (x <= n ? x
 const triggerDigits = (t: Extract<Detector['trigger'], { kind: 'digits' }>): number =>
   (t.accept !== undefined || (t.minToken ?? 0) > 0 ? t.minDigits : tierOf(t.minDigits));
 
+/** The context-unit set of a detector no unit of the batch has context words for. */
+const NO_UNITS: ReadonlySet<number> = new Set<number>();
 const NO_MATCHES: RawMatch[] = Object.freeze([]) as unknown as RawMatch[];
 
 const whole = (text: string): Compacted => ({ text, segStart: [0], origStart: [0], segLen: [text.length] });
@@ -91,6 +93,10 @@ interface Prepared {
   plan: LiteralPlan;
   /** Cache key of the digit-trigger compaction shared by detectors with the same trigger. */
   digitKey: string;
+  /** The digit trigger's options for runSpans (its digit count resolved), built once. */
+  runOpts: RunWindowOptions | null;
+  /** Cache key of the literal-trigger spans shared by detectors with the same literals, or null (accept filter). */
+  literalKey: string | null;
   kw: KeywordMatcher;
   neg: KeywordMatcher | null;
   order: number;
@@ -138,13 +144,19 @@ export function createScanner(options: ScannerOptions): Scanner {
     literals: d.trigger.kind === 'literal' ? (d.trigger.caseInsensitive ? caseVariants(d.trigger.literals) : d.trigger.literals) : [],
     plan: [],
     digitKey: d.trigger.kind === 'digits' ? digitKey(d.trigger) : '',
+    runOpts: d.trigger.kind === 'digits' ? { ...d.trigger, minDigits: triggerDigits(d.trigger) } : null,
+    literalKey: null,
     kw: createKeywordMatcher(d.keywords, d.maxDistance, d.distanceTo ?? 'start'),
     neg: d.negativeKeywords && d.negativeKeywords.length > 0 ? createKeywordMatcher(d.negativeKeywords, Math.min(NEGATIVE_DISTANCE, d.maxDistance)) : null,
     order: all.indexOf(d),
     gate: -1,
     reach: d.maxDistance,
   }));
-  for (const p of prepared) p.plan = planLiterals(p.literals);
+  for (const p of prepared) {
+    p.plan = planLiterals(p.literals);
+    const t = p.d.trigger;
+    if (t.kind === 'literal' && t.accept === undefined) p.literalKey = `${t.before}|${t.after}|${p.literals.join('\u0000')}`;
+  }
   // Keyword-gated detectors share one keyword pass per batch (see KeywordGate).
   const gatedLists: Array<readonly string[]> = [];
   for (const p of prepared) {
@@ -154,6 +166,11 @@ export function createScanner(options: ScannerOptions): Scanner {
   // Detectors with `near` rules are resolved after the ones they depend on.
   const plain = prepared.filter((p) => p.d.near === undefined);
   const relational = prepared.filter((p) => p.d.near !== undefined);
+  const digitOrder = plain.filter((p) => p.d.trigger.kind === 'digits').sort((a, b) => {
+    const ta = a.d.trigger as Extract<Detector['trigger'], { kind: 'digits' }>;
+    const tb = b.d.trigger as Extract<Detector['trigger'], { kind: 'digits' }>;
+    return triggerDigits(ta) - triggerDigits(tb) || (ta.minToken ?? 0) - (tb.minToken ?? 0);
+  });
   const allowLists: readonly AllowList[] = options.allowList === undefined ? []
     : Array.isArray(options.allowList) ? options.allowList as readonly AllowList[] : [options.allowList as AllowList];
   const reported = (id: string): boolean => selected === null || selected.has(id);
@@ -192,7 +209,8 @@ export function createScanner(options: ScannerOptions): Scanner {
     };
     // Units whose context words (column / path names) carry a keyword, per detector. Context
     // word lists repeat (every cell of a column), so the answer is cached per distinct list.
-    const ctxUnits: Array<Set<number>> = prepared.map(() => new Set<number>());
+    // Created on first use: most batches have no context words for most detectors.
+    const ctxUnits: Array<Set<number> | undefined> = new Array<Set<number> | undefined>(prepared.length);
     for (let i = 0; i < units.length; i++) {
       const words = units[i]!.contextKeywords;
       if (words === undefined || words.length === 0) continue;
@@ -204,11 +222,11 @@ export function createScanner(options: ScannerOptions): Scanner {
         if (contextHits.size >= 10_000) contextHits.clear();
         contextHits.set(key, hits);
       }
-      for (const h of hits) ctxUnits[h]!.add(i);
+      for (const h of hits) (ctxUnits[h] ??= new Set<number>()).add(i);
     }
     let runs: RunTable | null = null;
     /** Whether a keyword of gated detector `p` ends in reach of [s, e) (`hits`), or a unit there has it in context. */
-    const inReach = (p: Prepared, ctx: Set<number>, hits: Int32Array, s: number, e: number): boolean => {
+    const inReach = (p: Prepared, ctx: ReadonlySet<number>, hits: Int32Array, s: number, e: number): boolean => {
       if (ctx.size > 0) {
         const last = unitOf(Math.max(s, e - 1));
         for (let ui = unitOf(s); ui <= last; ui++) if (ctx.has(ui)) return true;
@@ -229,7 +247,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         let sp = digitSpans.get(p.digitKey);
         if (sp === undefined) {
           runs ??= findRuns(text);
-          sp = runSpans(text, runs, { ...t, minDigits: triggerDigits(t) });
+          sp = runSpans(text, runs, p.runOpts!);
           digitSpans.set(p.digitKey, sp);
         }
         return sp;
@@ -237,7 +255,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       let sp: Spans | null;
       if (t.kind === 'literal') {
         // Detectors with the same literal trigger (the PEM key types) share one search.
-        const key = t.accept === undefined ? `${t.before}|${t.after}|${p.literals.join('\u0000')}` : null;
+        const key = p.literalKey;
         sp = key !== null ? literalCache.get(key) ?? null : null;
         if (sp === null) {
           sp = literalSpans(text, p.plan, t.before, t.after, t.accept);
@@ -254,7 +272,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     const gateFor = (ps: ReadonlyArray<{ p: Prepared; sp: Spans | null }>): Int32Array[] | null => {
       if (keywordGate === null) return null;
       const reachOf = new Map<Spans | null, number>();
-      for (const { p, sp } of ps) if (p.gate >= 0) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
+      for (const { p, sp } of ps) if (p.gate >= 0 && (sp === null || sp.length > 0)) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
       if (reachOf.size === 0) return null;
       // Dense spans (CSV cells, JSON values: ids and dates in most units) cost more as regions,
       // each with its own bookkeeping, than one walk over the whole text: measured break-even is
@@ -281,7 +299,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     const found: Array<Internal> = [];
 
     const candidatesOf = (p: Prepared, sp: Spans | null, gateHits: Int32Array[] | null, out: Array<Internal>): void => {
-      const ctx = ctxUnits[p.index]!;
+      const ctx = ctxUnits[p.index] ?? NO_UNITS;
       const hits = p.gate >= 0 && gateHits !== null ? gateHits[p.gate]! : null;
       // A gated detector with none of its keywords in reach (and none in context) has nothing to do.
       if (hits !== null && hits.length === 0 && ctx.size === 0) return;
@@ -362,6 +380,9 @@ export function createScanner(options: ScannerOptions): Scanner {
       }
     };
 
+    // Digit triggers in ascending (digits, token size) order first: each run list is then
+    // filtered from the next smaller one (runs.ts), not from all runs again.
+    for (const p of digitOrder) spansOf(p);
     const plainSpans = plain.map((p) => ({ p, sp: spansOf(p) }));
     const gateHits = gateFor(plainSpans);
     for (const { p, sp } of plainSpans) candidatesOf(p, sp, gateHits, found);
