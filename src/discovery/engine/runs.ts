@@ -70,10 +70,12 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 const RUN_REST = /(?:[^\d\n\u0000]{0,3}\d)*/y;
 
 /** All digit runs of `text`, in order. */
+/** Reused buffers for findRuns (grown as needed; each text's table gets exact-size copies). */
+let runStart: Int32Array<ArrayBuffer> = new Int32Array(4096);
+let runEnd: Int32Array<ArrayBuffer> = new Int32Array(4096);
+let runDigits: Int32Array<ArrayBuffer> = new Int32Array(4096);
+
 export function findRuns(text: string): RunTable {
-  let start: Int32Array<ArrayBuffer> = new Int32Array(64);
-  let end: Int32Array<ArrayBuffer> = new Int32Array(64);
-  let digits: Int32Array<ArrayBuffer> = new Int32Array(64);
   let count = 0;
   DIGIT.lastIndex = 0;
   while (DIGIT.test(text)) {
@@ -83,14 +85,17 @@ export function findRuns(text: string): RunTable {
     const e = RUN_REST.lastIndex;
     let d = 1;
     for (let k = s + 1; k < e; k++) if (isDigit(text.charCodeAt(k))) d++;
-    if (count === start.length) { start = grow(start); end = grow(end); digits = grow(digits); }
-    start[count] = s;
-    end[count] = e;
-    digits[count] = d;
+    if (count === runStart.length) { runStart = grow(runStart); runEnd = grow(runEnd); runDigits = grow(runDigits); }
+    runStart[count] = s;
+    runEnd[count] = e;
+    runDigits[count] = d;
     count++;
     DIGIT.lastIndex = e;
   }
-  return { count, start, end, digits, winStart: null, winEnd: null, token: null, lists: null };
+  return {
+    count, start: runStart.slice(0, count), end: runEnd.slice(0, count), digits: runDigits.slice(0, count),
+    winStart: null, winEnd: null, token: null, lists: null,
+  };
 }
 
 /** Letter, digit or hyphen: the chars of a token (see RunWindowOptions.minToken). */
