@@ -52,8 +52,14 @@ const SPECIAL_ESCAPE = /\\u(?:[dD][89abAB]|[fF][eE][fF][fF])/;
 /** U+FEFF in UTF-8. */
 const BOM_BYTES = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** Buffer's native one-byte decoder (what toString('latin1') calls, without its argument checks). */
-interface LatinBuffer { latin1Slice(start: number, end: number): string }
+/**
+ * One char per byte of `buf`: Buffer's native one-byte decoder (what toString('latin1') calls,
+ * without its argument checks; present in every Node version, toString otherwise).
+ */
+const latin1: (buf: Buffer) => string =
+  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (buf) => (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, buf.length)
+    : (buf) => buf.toString('latin1');
 
 /** Hex digits (0-9, A-F, a-f) by char code. */
 function isHex(c: number): boolean {
@@ -223,7 +229,7 @@ class StreamedDocument implements DocumentReader {
   private loop(buf: Buffer, off: number, i: number, b: Buffer, base: number, stopAt: number, partial: boolean): number {
     const n = buf.length;
     // one char per byte: ASCII tokens are sliced from it (no native call per token)
-    const s = (buf as unknown as LatinBuffer).latin1Slice(0, n);
+    const s = latin1(buf);
     const max = this.max;
     const tracker = this.tracker;
     const at = off - this.bomLen; // tokenizer offset of buf[0]
