@@ -162,6 +162,17 @@ function defaultWindow(text: string, runs: RunTable, r: number): void {
   runs.winEnd![r] = Math.min(n, e + 1);
 }
 
+/** The first index >= i in `list` whose run ends after `pos` (runs are in order), or list.length. */
+function firstEndingAfter(runs: RunTable, list: Int32Array, i: number, pos: number): number {
+  let lo = i;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs.end[list[mid]!]! <= pos) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 /** Whether [s, e) overlaps one of the flat sorted ranges. */
 function overlaps(ranges: readonly number[], s: number, e: number): boolean {
   for (let i = 0; i < ranges.length; i += 2) if (ranges[i]! < e && ranges[i + 1]! > s) return true;
@@ -220,12 +231,18 @@ export function runSpans(text: string, runs: RunTable, opts: RunWindowOptions): 
   const within = opts.within;
   let w = 0;
   for (let i = 0; i < list.length; i++) {
-    const r = list[i]!;
+    let r = list[i]!;
     if (within !== undefined) {
-      // Runs come in order: skip the ranges that end before this run, then test the next one.
+      // Runs come in order: skip the ranges that end before this run, then jump (binary search)
+      // to the first run that may overlap the next range, so text far from all of them is skipped.
       while (w < within.length && within[w + 1]! <= runs.start[r]!) w += 2;
       if (w >= within.length) break;
-      if (within[w]! >= runs.end[r]!) continue;
+      if (within[w]! >= runs.end[r]!) {
+        i = firstEndingAfter(runs, list, i, within[w]!);
+        if (i >= list.length) break;
+        r = list[i]!;
+        if (within[w]! >= runs.end[r]! || within[w + 1]! <= runs.start[r]!) { i--; continue; }
+      }
     }
     if (accept !== undefined && !accept(text, runs.start[r]!, runs.end[r]!)) continue;
     let s: number;

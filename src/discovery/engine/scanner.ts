@@ -226,16 +226,22 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
     let runs: RunTable | null = null;
     /** Whether a keyword of gated detector `p` ends in reach of [s, e) (`hits`), or a unit there has it in context. */
-    const inReach = (p: Prepared, ctx: ReadonlySet<number>, hits: Int32Array, s: number, e: number): boolean => {
-      if (ctx.size > 0) {
-        const last = unitOf(Math.max(s, e - 1));
-        for (let ui = unitOf(s); ui <= last; ui++) if (ctx.has(ui)) return true;
-      }
-      const from = s - p.reach;
+    /**
+     * A `keep` filter for materialize: whether a keyword of gated detector `p` ends in reach of
+     * [s, e) (`hits`), or a unit there has it in context. Spans come in order, so the first hit
+     * not before the reach is followed with a pointer instead of searched for each span.
+     */
+    const inReach = (p: Prepared, ctx: ReadonlySet<number>, hits: Int32Array): ((s: number, e: number) => boolean) => {
       let lo = 0;
-      let hi = hits.length;
-      while (lo < hi) { const mid = (lo + hi) >> 1; if (hits[mid]! < from) lo = mid + 1; else hi = mid; }
-      return lo < hits.length && hits[lo]! <= e;
+      return (s, e) => {
+        if (ctx.size > 0) {
+          const last = unitOf(Math.max(s, e - 1));
+          for (let ui = unitOf(s); ui <= last; ui++) if (ctx.has(ui)) return true;
+        }
+        const from = s - p.reach;
+        while (lo < hits.length && hits[lo]! < from) lo++;
+        return lo < hits.length && hits[lo]! <= e;
+      };
     };
     // Trigger spans, shared by detectors with equal digit triggers; null = the whole text.
     const digitSpans = new Map<string, Spans>();
@@ -274,27 +280,37 @@ export function createScanner(options: ScannerOptions): Scanner {
       const reachOf = new Map<Spans | null, number>();
       for (const { p, sp } of ps) if (p.gate >= 0 && (sp === null || sp.length > 0)) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
       if (reachOf.size === 0) return null;
+      if (reachOf.has(null)) return keywordGate.scan(text);
       // Dense spans (CSV cells, JSON values: ids and dates in most units) cost more as regions,
-      // each with its own bookkeeping, than one walk over the whole text: measured break-even is
-      // about one span per 64 chars.
+      // each with its own bookkeeping (~100 ns a span), than one walk over the whole text
+      // (~5 ns a char): measured break-even is about one span per 64 chars.
       let spanCount = 0;
-      for (const sp of reachOf.keys()) spanCount += sp === null ? text.length : sp.length >> 1;
+      for (const sp of reachOf.keys()) spanCount += sp!.length >> 1;
       if (spanCount * 64 > text.length) return keywordGate.scan(text);
-      let regions: number[] = [];
+      // A keyword only counts inside the candidate's own unit (keywordNear's lower bound), so a
+      // region never reaches back past the start of the unit its span starts in: in a batch of
+      // CSV cells the gate then reads the cells, not the ~70 chars before each of them. Spans
+      // are sorted, so the unit is followed with a pointer, not searched.
+      let groups: number[][] = [];
       for (const [sp, reach] of reachOf) {
-        if (sp === null) return keywordGate.scan(text);
-        // A keyword only counts inside the candidate's own unit (keywordNear's lower bound), so a
-        // region never reaches back past the start of the unit its span starts in: in a batch of
-        // CSV cells the gate then reads the cells, not the ~70 chars before each of them.
         const back = reach + keywordGate.maxSpan;
         const own: number[] = [];
-        for (let i = 0; i < sp.length; i += 2) {
-          const st = sp[i]!;
-          own.push(Math.max(st - back, units.length === 1 ? 0 : unitStart[unitOf(st)]!), sp[i + 1]!);
+        let ui = 0;
+        for (let i = 0; i < sp!.length; i += 2) {
+          const st = sp![i]!;
+          while (ui + 1 < unitStart.length && unitStart[ui + 1]! <= st) ui++;
+          own.push(Math.max(st - back, unitStart[ui]!), sp![i + 1]!);
         }
-        regions = regions.length === 0 ? own : mergeSortedPairs(regions, own);
+        groups.push(own);
       }
-      return keywordGate.scan(text, mergeSpans(regions, text.length));
+      // Each group is sorted: merge them pairwise (log of the group count passes), no sort.
+      while (groups.length > 1) {
+        const next: number[][] = [];
+        for (let i = 0; i < groups.length; i += 2) next.push(i + 1 < groups.length ? mergeSortedPairs(groups[i]!, groups[i + 1]!) : groups[i]!);
+        groups = next;
+      }
+      const regions = mergeSpans(groups[0]!, text.length);
+      return keywordGate.scan(text, regions);
     };
     const found: Array<Internal> = [];
 
@@ -309,7 +325,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         passes.push({ c: whole(text), base: 0, unit: units.length === 1 });
       } else if (sp.length > 0) {
         let c: Compacted;
-        if (hits !== null) c = materialize(text, sp, (s, e) => inReach(p, ctx, hits, s, e));
+        if (hits !== null) c = materialize(text, sp, inReach(p, ctx, hits));
         else if (p.d.trigger.kind === 'digits') {
           c = digitTexts.get(p.digitKey) ?? materialize(text, sp);
           digitTexts.set(p.digitKey, c);

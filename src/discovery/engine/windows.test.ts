@@ -66,6 +66,19 @@ describe('prefilter windows', () => {
     assert.deepEqual(slices(t, runSpans(t, findRuns(t), { minDigits: 1, before: 0, after: 0, within: [] })), []);
   });
 
+  it('finds the same runs within ranges as a filter over every run would', () => {
+    const t = Array.from({ length: 300 }, (_, i) => `w${i % 7} ${i * 37}`).join(' ... ');
+    const r = findRuns(t);
+    const ranges = [5, 40, 900, 905, 2000, 2600, 4000, 4001, 5200, 99999];
+    const want: number[] = [];
+    for (let i = 0; i < r.count; i++) {
+      let hit = false;
+      for (let k = 0; k < ranges.length; k += 2) if (ranges[k]! < r.end[i]! && ranges[k + 1]! > r.start[i]!) hit = true;
+      if (hit) want.push(r.start[i]!, r.end[i]!);
+    }
+    assert.deepEqual(runSpans(t, r, { minDigits: 1, before: 0, after: 0, within: ranges }), mergeSpans(want, t.length));
+  });
+
   it('merges unsorted, overlapping windows clamped to the text', () => {
     assert.deepEqual(mergeSpans([50, 60, -5, 10, 12, 20, 55, 80], 70), [0, 20, 50, 70]);
   });
