@@ -46,7 +46,8 @@ export class KeyNode {
   private lookup(key: string): KeyNode {
     let c = this.children?.get(key);
     if (c !== undefined) return c;
-    c = new KeyNode(key, [...this.keys, key], this.names.segment(key), this.names);
+    const own = ownCopy(key);
+    c = new KeyNode(own, [...this.keys, own], this.names.segment(own), this.names);
     if (this.names.nodes < MAX_KEY_NODES) {
       this.names.nodes++;
       (this.children ??= new Map()).set(key, c);
@@ -66,9 +67,18 @@ export class PathNames {
     let s = this.segments.get(key);
     if (s !== undefined) return s;
     s = IDENT.test(key) ? `.${key}` : `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
-    if (this.segments.size < MAX_SEGMENTS) this.segments.set(key, s);
+    if (this.segments.size < MAX_SEGMENTS) this.segments.set(ownCopy(key), ownCopy(s));
     return s;
   }
+}
+
+/**
+ * A copy of `s` that holds no reference to a larger string. Keys read by the streamed reader are
+ * slices of a whole 32 KiB write; a cached one would keep that write alive for the whole scan.
+ * (V8 slices strings of 13 chars or more instead of copying them; join builds a fresh string.)
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : [...s].join('');
 }
 
 /** `text.trim() !== ''`, with printable ASCII first decided without trimming. */
