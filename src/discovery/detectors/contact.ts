@@ -141,14 +141,15 @@ const ADDRESS = new RegExp(
 );
 /** A house number: the run's last number has at most 6 digits and is followed by a space (or ", ") and a capital letter. */
 function houseNumber(text: string, start: number, end: number): boolean {
-  let j = end;
-  while (j > start && text.charCodeAt(j - 1) >= 48 && text.charCodeAt(j - 1) <= 57) j--;
-  if (end - j > 6) return false;
+  // What follows first: in prose most numbers are followed by a lower-case word.
   let i = end;
   if (text.charCodeAt(i) === 44) i++;
   if (text.charCodeAt(i) !== 32) return false;
   const c = text.charCodeAt(i + 1);
-  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  let j = end;
+  while (j > start && text.charCodeAt(j - 1) >= 48 && text.charCodeAt(j - 1) <= 57) j--;
+  return end - j <= 6;
 }
 
 /**

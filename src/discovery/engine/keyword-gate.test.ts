@@ -20,6 +20,16 @@ describe('createKeywordGate', () => {
     assert.deepEqual([...tel!], [47]);
   });
 
+  it('steps over any Unicode space between the words of a keyword, as the keyword matcher does', () => {
+    const gate = createKeywordGate([['date of birth']]);
+    const near = createKeywordMatcher(['date of birth'], 30);
+    for (const sep of ['\u00a0', '\u2003', '\u2009', '\u202f', '\u3000']) {
+      const t = `date${sep}of${sep}birth 1985`;
+      assert.ok(near.near(t, t.length - 4, t.length), JSON.stringify(sep));
+      assert.deepEqual([...gate.scan(t)[0]!], [t.length - 5], JSON.stringify(sep));
+    }
+  });
+
   it('does not start a keyword inside a word', () => {
     const [hits] = createKeywordGate([['ssn']]).scan('classn assn xssn');
     assert.equal(hits!.length, 0);
@@ -29,12 +39,24 @@ describe('createKeywordGate', () => {
     const keywords = managedDetectors().flatMap((d) => d.keywords);
     const gate = createKeywordGate([keywords]);
     const near = createKeywordMatcher(keywords, 30);
-    const texts = ['Social-Security number 123', 'passport_no: X123', 'Kartenprüfnummer 123', 'the CVV2 is 123', 'tel no 555', 'abc dob 1', 'MOBILE  555'];
+    const texts = ['Social-Security number 123', 'passport_no: X123', 'Kartenprüfnummer 123', 'the CVV2 is 123', 'tel no 555', 'abc dob 1', 'MOBILE  555',
+      'phone\u2003number 555', 'date\u00a0of\u2009birth 1', 'routing\u202fnumber 0'];
     for (const t of texts) {
       const at = t.search(/\d/);
       const [hits] = gate.scan(t);
       if (near.near(t, at, at + 1)) assert.ok(hits!.some((e) => e >= at - 30 && e <= at), t);
     }
+  });
+});
+
+describe('keyword checks of detectors that are not gated', () => {
+  it('find keywords the gate walk must step over (any Unicode space between words)', () => {
+    const s = createScanner({ detectors: managedDetectors(), identifiers: ['PHONE_NUMBER'], hashKey });
+    // A national number needs a keyword; the exact check runs only when the gate saw one in reach.
+    for (const kw of ['Phone number:', 'Phone\u2003number:', 'phone\u00a0number', 'TEL']) {
+      assert.deepEqual(s.scanUnit(unit(`${kw} 020 7946 0958`)).map((m) => m.text), ['020 7946 0958'], kw);
+    }
+    assert.deepEqual(s.scanUnit(unit('Invoice 020 7946 0958')), []);
   });
 });
 

@@ -122,7 +122,10 @@ const ALNUM = new Uint8Array(128);
 for (let c = 0; c < 128; c++) ALNUM[c] = CLS[c]! >= 0 && CLS[c]! < 36 ? 1 : 0;
 const isAlnum = (c: number): boolean => c < 128 && ALNUM[c] === 1;
 const classOf = (c: number): number => (c < 128 ? CLS[c]! : 36);
-const skippable = (c: number): boolean => c === 32 || c === 95 || c === 45 || (c >= 9 && c <= 13) || c === 0xa0;
+/** Whitespace (every char JavaScript's \s matches), "_" or "-": what near() allows between keyword words. */
+const skippable = (c: number): boolean => c === 32 || c === 95 || c === 45 || (c >= 9 && c <= 13) || (c >= 0xa0 && isUnicodeSpace(c));
+const isUnicodeSpace = (c: number): boolean =>
+  c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 
 export function createKeywordGate(lists: ReadonlyArray<readonly string[]>): KeywordGate {
   let trans = new Int32Array(64 * CLASSES);
@@ -251,7 +254,8 @@ function gateWalk(trie: Trie, text: string, i: number, hits: number[][]): void {
     if (!skipped) { const t = term[node]; if (t !== undefined) for (let k = 0; k < t.length; k++) hits[t[k]!]!.push(j); }
     if (j >= n) break;
     const d = text.charCodeAt(j);
-    const dc = classOf(d);
+    // Unicode spaces are separators (as \s in near()), not "any non-ASCII char".
+    const dc = d >= 0xa0 && isUnicodeSpace(d) ? -1 : classOf(d);
     if (dc >= 0) {
       const next = trans[node * CLASSES + dc]!;
       if (next === 0) break;

@@ -100,8 +100,10 @@ interface Prepared {
   kw: KeywordMatcher;
   neg: KeywordMatcher | null;
   order: number;
-  /** Index of the detector's list in the keyword gate, or -1 when it is not keyword-gated. */
+  /** Index of the detector's keyword list in the keyword gate, or -1 when it has no keywords. */
   gate: number;
+  /** Keyword-gated (Detector.keywordGated): windows with no keyword in reach are not scanned. */
+  gated: boolean;
   /** How far before a window a keyword may end and still be near a match in it. */
   reach: number;
 }
@@ -150,6 +152,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     neg: d.negativeKeywords && d.negativeKeywords.length > 0 ? createKeywordMatcher(d.negativeKeywords, Math.min(NEGATIVE_DISTANCE, d.maxDistance)) : null,
     order: all.indexOf(d),
     gate: -1,
+    gated: false,
     reach: d.maxDistance,
   }));
   for (const p of prepared) {
@@ -157,12 +160,18 @@ export function createScanner(options: ScannerOptions): Scanner {
     const t = p.d.trigger;
     if (t.kind === 'literal' && t.accept === undefined) p.literalKey = `${t.before}|${t.after}|${p.literals.join('\u0000')}`;
   }
-  // Keyword-gated detectors share one keyword pass per batch (see KeywordGate).
-  const gatedLists: Array<readonly string[]> = [];
+  // Every keyword list is in one keyword pass per batch (see KeywordGate). Keyword-gated detectors
+  // use it to skip windows; when the pass covers the whole text (dense batches of cells), the
+  // others use it to skip the exact keyword check (a regex over the text before the match) for
+  // candidates with no keyword of theirs in reach.
+  const gateLists: Array<readonly string[]> = [];
   for (const p of prepared) {
-    if (p.d.keywordGated === true && p.d.keywords.length > 0) { p.gate = gatedLists.length; gatedLists.push(p.d.keywords); }
+    if (p.d.keywords.length === 0) continue;
+    p.gate = gateLists.length;
+    gateLists.push(p.d.keywords);
+    p.gated = p.d.keywordGated === true;
   }
-  const keywordGate = gatedLists.length > 0 ? createKeywordGate(gatedLists) : null;
+  const keywordGate = gateLists.length > 0 ? createKeywordGate(gateLists) : null;
   // Detectors with `near` rules are resolved after the ones they depend on.
   const plain = prepared.filter((p) => p.d.near === undefined);
   const relational = prepared.filter((p) => p.d.near !== undefined);
@@ -275,18 +284,18 @@ export function createScanner(options: ScannerOptions): Scanner {
      * a keyword could end in reach of one of their spans (keyword start >= span start - reach -
      * longest keyword span, and before the span's end), so text far from any trigger is never read.
      */
-    const gateFor = (ps: ReadonlyArray<{ p: Prepared; sp: Spans | null }>): Int32Array[] | null => {
+    const gateFor = (ps: ReadonlyArray<{ p: Prepared; sp: Spans | null }>): GateResult | null => {
       if (keywordGate === null) return null;
       const reachOf = new Map<Spans | null, number>();
-      for (const { p, sp } of ps) if (p.gate >= 0 && (sp === null || sp.length > 0)) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
+      for (const { p, sp } of ps) if (p.gated && (sp === null || sp.length > 0)) reachOf.set(sp, Math.max(reachOf.get(sp) ?? 0, p.reach));
       if (reachOf.size === 0) return null;
-      if (reachOf.has(null)) return keywordGate.scan(text);
+      if (reachOf.has(null)) return { hits: keywordGate.scan(text), full: true };
       // Dense spans (CSV cells, JSON values: ids and dates in most units) cost more as regions,
       // each with its own bookkeeping (~100 ns a span), than one walk over the whole text
       // (~5 ns a char): measured break-even is about one span per 64 chars.
       let spanCount = 0;
       for (const sp of reachOf.keys()) spanCount += sp!.length >> 1;
-      if (spanCount * 64 > text.length) return keywordGate.scan(text);
+      if (spanCount * 64 > text.length) return { hits: keywordGate.scan(text), full: true };
       // A keyword only counts inside the candidate's own unit (keywordNear's lower bound), so a
       // region never reaches back past the start of the unit its span starts in: in a batch of
       // CSV cells the gate then reads the cells, not the ~70 chars before each of them. Spans
@@ -310,22 +319,24 @@ export function createScanner(options: ScannerOptions): Scanner {
         groups = next;
       }
       const regions = mergeSpans(groups[0]!, text.length);
-      return keywordGate.scan(text, regions);
+      return { hits: keywordGate.scan(text, regions), full: false };
     };
     const found: Array<Internal> = [];
 
-    const candidatesOf = (p: Prepared, sp: Spans | null, gateHits: Int32Array[] | null, out: Array<Internal>): void => {
+    const candidatesOf = (p: Prepared, sp: Spans | null, gate: GateResult | null, out: Array<Internal>): void => {
       const ctx = ctxUnits[p.index] ?? NO_UNITS;
-      const hits = p.gate >= 0 && gateHits !== null ? gateHits[p.gate]! : null;
+      // Keyword ends of this detector's list where the gate walked: the reach of every window of
+      // a gated detector, or the whole text. No hit in reach then means no keyword near.
+      const hits = p.gate >= 0 && gate !== null && (p.gated || gate.full) ? gate.hits[p.gate]! : null;
       // A gated detector with none of its keywords in reach (and none in context) has nothing to do.
-      if (hits !== null && hits.length === 0 && ctx.size === 0) return;
+      if (p.gated && hits !== null && hits.length === 0 && ctx.size === 0) return;
       // `unit`: the pass scans one whole unit (ScanContext.wholeUnit).
       const passes: Array<{ c: Compacted; base: number; unit: boolean }> = [];
       if (sp === null) {
         passes.push({ c: whole(text), base: 0, unit: units.length === 1 });
       } else if (sp.length > 0) {
         let c: Compacted;
-        if (hits !== null) c = materialize(text, sp, inReach(p, ctx, hits));
+        if (p.gated && hits !== null) c = materialize(text, sp, inReach(p, ctx, hits));
         else if (p.d.trigger.kind === 'digits') {
           c = digitTexts.get(p.digitKey) ?? materialize(text, sp);
           digitTexts.set(p.digitKey, c);
@@ -356,7 +367,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           keywordNear: (s: number, e: number): boolean => {
             if (!toUnit(s, e)) return false;
             const ui = unitOf(mapS);
-            return ctx.has(ui) || p.kw.near(text, mapS, mapE, unitStart[ui]!);
+            return ctx.has(ui) || keywordBefore(p, hits, text, mapS, mapE, unitStart[ui]!);
           },
         };
         for (const cand of p.d.scan(c.text, scanCtx)) {
@@ -370,7 +381,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           const us = unitStart[ui]!;
           if (end > us + units[ui]!.text.length) continue;
           if (p.neg !== null && p.neg.near(text, start, end, us)) continue;
-          const keywordNear = ctx.has(ui) || p.kw.near(text, start, end, us);
+          const keywordNear = ctx.has(ui) || keywordBefore(p, hits, text, start, end, us);
           let id = cand.id ?? p.d.id;
           if (!keywordNear && (cand.keywordRequired ?? p.d.keywordRequired)) {
             // An explicit per-candidate requirement is strict; the detector-level one may fall
@@ -458,6 +469,25 @@ export function createScanner(options: ScannerOptions): Scanner {
     scanUnits,
     newObject: () => new ObjectScan({ hashKey: options.hashKey, detectors: byId }),
   };
+}
+
+/** Keyword ends per gate list, and whether the gate walked the whole text (else only the reach of gated windows). */
+interface GateResult { hits: Int32Array[]; full: boolean }
+
+/**
+ * `p.kw.near(text, start, end, lowerBound)`, answered without its regex when the keyword gate's
+ * hits (`hits`, a superset of the keyword ends near() accepts, covering this candidate) hold no
+ * keyword end in [anchor - maxDistance, start].
+ */
+function keywordBefore(p: Prepared, hits: Int32Array | null, text: string, start: number, end: number, lowerBound: number): boolean {
+  if (hits !== null) {
+    const from = (p.d.distanceTo === 'end' ? end : start) - p.d.maxDistance;
+    let lo = 0;
+    let hi = hits.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (hits[mid]! < from) lo = mid + 1; else hi = mid; }
+    if (lo >= hits.length || hits[lo]! > start) return false;
+  }
+  return p.kw.near(text, start, end, lowerBound);
 }
 
 /**
