@@ -17,6 +17,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { runScan } from '../src/discovery/cli/run-scan.js';
 import { createProgress } from '../src/discovery/cli/progress.js';
@@ -91,7 +92,7 @@ const awsKeyId = (): string => `AKIA${Array.from({ length: 16 }, () => pick([...
 const sentence = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ');
 
 /** About 1 line in 40 carries a sensitive value, with its usual context word. */
-function textLine(): string {
+export function textLine(): string {
   const base = sentence(8 + int(10));
   if (rnd() > 0.025) return `${base[0]!.toUpperCase()}${base.slice(1)}.`;
   const f = pick(FIRST); const l = pick(LAST);
@@ -107,13 +108,13 @@ function textLine(): string {
 }
 
 /** A customer export: every row has an e-mail and a phone number; 2% of notes quote a card. */
-function csvRow(i: number): string {
+export function csvRow(i: number): string {
   const f = pick(FIRST); const l = pick(LAST);
   const note = rnd() < 0.02 ? `paid with card ${card()}` : sentence(3 + int(5));
   return `${i},${f},${l},${email(f, l)},${phone()},${pick(CITIES)},ORD-${digits(8)},${(int(100000) / 100).toFixed(2)},2024-0${1 + int(9)}-1${int(10)}T10:${10 + int(49)}:00Z,${note}`;
 }
 
-function jsonRecord(i: number): string {
+export function jsonRecord(i: number): string {
   const f = pick(FIRST); const l = pick(LAST);
   return JSON.stringify({
     id: i,
@@ -127,7 +128,7 @@ function jsonRecord(i: number): string {
   });
 }
 
-async function generate(path: string, header: string, first: string, sep: string, last: string, item: (i: number) => string): Promise<number> {
+export async function generate(path: string, header: string, first: string, sep: string, last: string, item: (i: number) => string): Promise<number> {
   const out = createWriteStream(path);
   let bytes = 0;
   const put = async (s: string): Promise<void> => {
@@ -268,4 +269,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when executed (bench/run.ts), not when imported by a profiling script.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -254,7 +254,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     };
     // Trigger spans, shared by detectors with equal digit triggers; null = the whole text.
     const digitSpans = new Map<string, Spans>();
-    const digitTexts = new Map<string, Compacted>();
+    const compacted = new Map<Spans, Compacted>();
     const literalCache = new Map<string, Spans>();
     const spansOf = (p: Prepared): Spans | null => {
       const t = p.d.trigger;
@@ -337,10 +337,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       } else if (sp.length > 0) {
         let c: Compacted;
         if (p.gated && hits !== null) c = materialize(text, sp, inReach(p, ctx, hits));
-        else if (p.d.trigger.kind === 'digits') {
-          c = digitTexts.get(p.digitKey) ?? materialize(text, sp);
-          digitTexts.set(p.digitKey, c);
-        } else c = materialize(text, sp);
+        else {
+          // Detectors sharing a trigger share its spans, and so one compacted text (the three
+          // PEM detectors copy up to 16 KiB after each "-----BEGIN" once, not three times).
+          c = compacted.get(sp) ?? materialize(text, sp);
+          compacted.set(sp, c);
+        }
         if (c.text.length > 0) passes.push({ c, base: 0, unit: units.length === 1 && c.text === text });
       }
       // A unit whose column / path names carry a keyword is also scanned on its own, so a
