@@ -171,7 +171,7 @@ const MONTH_BEFORE = /(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\
 const trigram = (t: string, i: number): number => (((t.charCodeAt(i) | 32) - 96) << 10) | (((t.charCodeAt(i + 1) | 32) - 96) << 5) | ((t.charCodeAt(i + 2) | 32) - 96);
 /** Month abbreviations by trigram (1 = a month). */
 const MONTH_ABBR = new Uint8Array(1 << 15);
-for (const m of ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']) MONTH_ABBR[trigram(m, 0)] = 1;
+for (const m of MONTHS) MONTH_ABBR[trigram(m, 0)] = 1;
 const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const SPACE = /\s/;

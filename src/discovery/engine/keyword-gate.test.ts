@@ -58,6 +58,18 @@ describe('keyword checks of detectors that are not gated', () => {
     }
     assert.deepEqual(s.scanUnit(unit('Invoice 020 7946 0958')), []);
   });
+
+  it('find them in a dense batch of cells, where the gate walks the whole batch', () => {
+    // All detectors: the gated ones (member ids, licences) are what makes the gate walk at all.
+    const s = createScanner({ detectors: managedDetectors(), hashKey });
+    // Many id cells make the batch dense (one walk over all of it, whose hits then stand in for
+    // the exact keyword check of detectors that are not gated).
+    // (A short text cell between ids keeps their windows apart: about one span per 22 chars.)
+    const ids = Array.from({ length: 200 }, (_, i) => unit(i % 2 === 0 ? String(100000 + i * 7) : 'pending review'));
+    const cells = [...ids, unit('call\u2003me 020 7946 0958'), unit('Tel 020 7946 0958'), unit('ref 020 7946 0958'), ...ids];
+    const found = s.scanUnits(cells).map((ms) => ms.filter((m) => m.identifier === 'PHONE_NUMBER').map((m) => m.text));
+    assert.deepEqual(found.slice(200, 203), [['020 7946 0958'], ['020 7946 0958'], []]);
+  });
 });
 
 describe('keyword-gated detectors', () => {
